@@ -1,0 +1,4 @@
+fn main() {
+    eprintln!("shequ: not built yet");
+    std::process::exit(2);
+}

@@ -1,0 +1,350 @@
+//! The plan: typed layers read from one GeoJSON FeatureCollection.
+//!
+//! Geometry is kept in WGS 84 longitude/latitude, exactly as read, so that a plan
+//! exported by the engine re-imports bit for bit. Metric quantities (m², m) are
+//! computed on demand through [`crate::geodesy`].
+//!
+//! Every feature keeps the properties the engine does not know in `extra`, so
+//! that a planner's own columns survive a round trip.
+
+use geo::{LineString, MultiLineString, MultiPolygon, Point};
+use geojson::JsonObject;
+use serde::{Deserialize, Serialize};
+
+/// A whole district plan.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Plan {
+    pub communities: Vec<Community>,
+    pub compounds: Vec<Compound>,
+    pub grids: Vec<GridCell>,
+    pub barriers: Vec<Barrier>,
+    pub centers: Vec<ServiceCenter>,
+    pub streets: Vec<Street>,
+    /// Foreign members of the FeatureCollection (for example `"name"`), kept for export.
+    pub meta: JsonObject,
+}
+
+/// The kind of a community, which shifts its household band (方案三（一）).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum CommunityKind {
+    #[default]
+    Standard,
+    /// 老城区: old compounds and bungalows, no property management, many elderly.
+    OldTown,
+    /// 独立楼盘、公寓为主.
+    Apartment,
+}
+
+impl CommunityKind {
+    pub const ALL: [CommunityKind; 3] = [Self::Standard, Self::OldTown, Self::Apartment];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Standard => "standard",
+            Self::OldTown => "old_town",
+            Self::Apartment => "apartment",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// Committees of a residents' committee (方案三（三）).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Committee {
+    Mediation,
+    Security,
+    PublicHealth,
+    WomenChildren,
+    Environment,
+    Property,
+}
+
+impl Committee {
+    pub const ALL: [Committee; 6] = [
+        Self::Mediation,
+        Self::Security,
+        Self::PublicHealth,
+        Self::WomenChildren,
+        Self::Environment,
+        Self::Property,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Mediation => "mediation",
+            Self::Security => "security",
+            Self::PublicHealth => "public_health",
+            Self::WomenChildren => "women_children",
+            Self::Environment => "environment",
+            Self::Property => "property",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Self::Mediation => "人民调解",
+            Self::Security => "治安保卫",
+            Self::PublicHealth => "公共卫生",
+            Self::WomenChildren => "妇女儿童",
+            Self::Environment => "环境",
+            Self::Property => "物业管理",
+        }
+    }
+
+    pub fn name_en(self) -> &'static str {
+        match self {
+            Self::Mediation => "mediation",
+            Self::Security => "security",
+            Self::PublicHealth => "public health",
+            Self::WomenChildren => "women and children",
+            Self::Environment => "environment",
+            Self::Property => "property management",
+        }
+    }
+}
+
+/// Service functions of a party-and-mass service centre (方案三（四）).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Service {
+    PartyBuilding,
+    ElderlyCare,
+    Disability,
+    Culture,
+    Sports,
+    Health,
+    Employment,
+    Policing,
+}
+
+impl Service {
+    pub const ALL: [Service; 8] = [
+        Self::PartyBuilding,
+        Self::ElderlyCare,
+        Self::Disability,
+        Self::Culture,
+        Self::Sports,
+        Self::Health,
+        Self::Employment,
+        Self::Policing,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::PartyBuilding => "party_building",
+            Self::ElderlyCare => "elderly_care",
+            Self::Disability => "disability",
+            Self::Culture => "culture",
+            Self::Sports => "sports",
+            Self::Health => "health",
+            Self::Employment => "employment",
+            Self::Policing => "policing",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Self::PartyBuilding => "党建",
+            Self::ElderlyCare => "养老",
+            Self::Disability => "助残",
+            Self::Culture => "文化",
+            Self::Sports => "体育",
+            Self::Health => "卫生",
+            Self::Employment => "就业",
+            Self::Policing => "警务",
+        }
+    }
+
+    pub fn name_en(self) -> &'static str {
+        match self {
+            Self::PartyBuilding => "party building",
+            Self::ElderlyCare => "elderly care",
+            Self::Disability => "disability support",
+            Self::Culture => "culture",
+            Self::Sports => "sports",
+            Self::Health => "health",
+            Self::Employment => "employment",
+            Self::Policing => "policing",
+        }
+    }
+}
+
+/// The kind of a linear feature that a boundary may follow (方案三（二）).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BarrierKind {
+    Road,
+    Lane,
+    River,
+}
+
+impl BarrierKind {
+    pub const ALL: [BarrierKind; 3] = [Self::Road, Self::Lane, Self::River];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Road => "road",
+            Self::Lane => "lane",
+            Self::River => "river",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// A community residents' committee (社区居委会) and its jurisdiction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Community {
+    pub id: String,
+    pub name: String,
+    pub kind: CommunityKind,
+    /// 两委 members.
+    pub committee_size: Option<u32>,
+    pub full_time_staff: Option<u32>,
+    /// `None` when the file does not say; `Some(vec![])` when it lists none.
+    pub committees: Option<Vec<Committee>>,
+    /// Id of a `service_center` feature.
+    pub service_center: Option<String>,
+    pub geometry: MultiPolygon,
+    pub extra: JsonObject,
+}
+
+/// Where a compound is: an outline, or a point when only the address is known.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CompoundShape {
+    Area(MultiPolygon),
+    Point(Point),
+}
+
+/// A residential compound (小区/住宅区) with its households.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Compound {
+    pub id: String,
+    pub name: String,
+    /// Existing homes.
+    pub households: u32,
+    /// Planned and under construction (方案三（一）: they count).
+    pub planned_households: u32,
+    pub property_management: Option<bool>,
+    pub shape: CompoundShape,
+    pub extra: JsonObject,
+}
+
+impl Compound {
+    pub fn households_total(&self) -> u64 {
+        u64::from(self.households) + u64::from(self.planned_households)
+    }
+}
+
+/// A grid cell (网格) of grid-based service management; boundaries must not cut one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GridCell {
+    pub id: String,
+    pub code: Option<String>,
+    pub geometry: MultiPolygon,
+    pub extra: JsonObject,
+}
+
+/// A road, lane or river.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Barrier {
+    pub id: String,
+    pub kind: BarrierKind,
+    pub name: String,
+    pub geometry: MultiLineString,
+    pub extra: JsonObject,
+}
+
+/// A party-and-mass service centre (党群服务中心).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceCenter {
+    pub id: String,
+    pub name: String,
+    pub floor_area_m2: Option<f64>,
+    /// `None` when the file does not say.
+    pub services: Option<Vec<Service>>,
+    pub location: Point,
+    pub extra: JsonObject,
+}
+
+/// The outline of the street (街道) the plan covers; optional.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Street {
+    pub id: String,
+    pub name: String,
+    pub geometry: MultiPolygon,
+    pub extra: JsonObject,
+}
+
+/// The layers of a plan, as named in `properties.layer`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Layer {
+    Community,
+    Compound,
+    Grid,
+    Barrier,
+    ServiceCenter,
+    Street,
+}
+
+impl Layer {
+    pub const ALL: [Layer; 6] = [
+        Self::Community,
+        Self::Compound,
+        Self::Grid,
+        Self::Barrier,
+        Self::ServiceCenter,
+        Self::Street,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Community => "community",
+            Self::Compound => "compound",
+            Self::Grid => "grid",
+            Self::Barrier => "barrier",
+            Self::ServiceCenter => "service_center",
+            Self::Street => "street",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+impl Plan {
+    pub fn community(&self, id: &str) -> Option<&Community> {
+        self.communities.iter().find(|c| c.id == id)
+    }
+
+    pub fn center(&self, id: &str) -> Option<&ServiceCenter> {
+        self.centers.iter().find(|c| c.id == id)
+    }
+
+    /// All households, existing and planned, in every compound.
+    pub fn households_total(&self) -> u64 {
+        self.compounds.iter().map(Compound::households_total).sum()
+    }
+}
+
+/// The exterior rings of a multipolygon, for callers that walk outlines.
+pub fn exteriors(mp: &MultiPolygon) -> impl Iterator<Item = &LineString> {
+    mp.0.iter().map(|p| p.exterior())
+}

@@ -1,0 +1,117 @@
+//! The plan as a whole: names (四（二）) and coverage (二（三）).
+//!
+//! - `plan.unnamed`: a community without a name.
+//! - `plan.duplicate_name`: several communities with the same name.
+//! - `plan.unassigned`: a compound or grid cell in no community.
+//!
+//! ```
+//! use shequ_core::{evaluate, testing::row_plan, Profile};
+//!
+//! let mut plan = row_plan(&[("文昌社区", &[1200, 1200]), ("文昌社区 ", &[1200, 1200])]);
+//! plan.communities[1].id = "B".into();
+//! let report = evaluate(&plan, &Profile::default());
+//! let f = report.findings_with_code("plan.duplicate_name").next().unwrap();
+//! assert_eq!(f.community_ids, ["文昌社区", "B"]);
+//! ```
+
+use std::collections::BTreeMap;
+
+use super::{Ctx, FindingExt};
+use crate::fmt::int;
+use crate::model::CompoundShape;
+use crate::report::Finding;
+
+pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+    let mut by_name: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, c) in ctx.plan.communities.iter().enumerate() {
+        let name = c.name.trim();
+        if name.is_empty() {
+            out.push(ctx.finding(
+                "plan.unnamed",
+                "四（二）",
+                &[i],
+                format!("社区 {} 尚未命名，方案须明确新设立社区名称", c.id),
+                format!("community {} has no name; the plan must name every community", c.id),
+            ));
+        } else {
+            by_name.entry(name).or_default().push(i);
+        }
+    }
+    for (name, ids) in by_name {
+        if ids.len() > 1 {
+            let list = ids.iter().map(|&i| ctx.plan.communities[i].id.as_str()).collect::<Vec<_>>();
+            out.push(ctx.finding(
+                "plan.duplicate_name",
+                "四（二）",
+                &ids,
+                format!("{} 个社区同名“{name}”（编号 {}），社区名称不得重复", ids.len(), list.join("、")),
+                format!("{} communities are named “{name}” (ids {}); names must be unique", ids.len(), list.join(", ")),
+            ));
+        }
+    }
+    for (k, compound) in ctx.plan.compounds.iter().enumerate() {
+        if ctx.analysis.compound_owner(k).is_some() {
+            continue;
+        }
+        let label = if compound.name.is_empty() { &compound.id } else { &compound.name };
+        let g: geo::Geometry = match &compound.shape {
+            CompoundShape::Area(mp) => mp.clone().into(),
+            CompoundShape::Point(p) => (*p).into(),
+        };
+        out.push(
+            ctx.finding(
+                "plan.unassigned",
+                "二（三）",
+                &[],
+                format!("住宅区{label}（{} 户）未纳入任何社区", int(compound.households_total())),
+                format!("compound {label} ({} households) is in no community", int(compound.households_total())),
+            )
+            .features([compound.id.clone()])
+            .geometry(g)
+            .detail("layer", "compound"),
+        );
+    }
+    for (k, cell) in ctx.plan.grids.iter().enumerate() {
+        if ctx.analysis.grid_owner(k).is_some() {
+            continue;
+        }
+        let label = cell.code.as_deref().unwrap_or(&cell.id);
+        out.push(
+            ctx.finding(
+                "plan.unassigned",
+                "二（三）",
+                &[],
+                format!("网格 {label} 未纳入任何社区"),
+                format!("grid cell {label} is in no community"),
+            )
+            .features([cell.id.clone()])
+            .geometry(cell.geometry.clone())
+            .detail("layer", "grid"),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::{compound_mut, row_plan};
+    use crate::{evaluate, Profile};
+
+    #[test]
+    fn unnamed_community() {
+        let mut plan = row_plan(&[("A", &[1200, 1200])]);
+        plan.communities[0].name = "  ".into();
+        let r = evaluate(&plan, &Profile::default());
+        assert_eq!(r.findings_with_code("plan.unnamed").count(), 1);
+    }
+
+    #[test]
+    fn compound_outside_every_community_is_unassigned() {
+        let mut plan = row_plan(&[("A", &[1200, 1300])]);
+        compound_mut(&mut plan, "A-1").shape = crate::model::CompoundShape::Point(geo::Point::new(119.5, 32.5));
+        let r = evaluate(&plan, &Profile::default());
+        let f = r.findings_with_code("plan.unassigned").next().unwrap();
+        assert_eq!(f.feature_ids, ["A-1"]);
+        assert_eq!(r.totals.unassigned_households, 1300);
+        assert_eq!(r.communities[0].households, 1200);
+    }
+}

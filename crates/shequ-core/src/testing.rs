@@ -1,0 +1,91 @@
+//! Small hand-built plans for tests and examples.
+//!
+//! [`row_plan`] lays communities out as a row of 0.01° squares at Yangzhou's
+//! latitude (about 940 m × 1,110 m each), every square bounded by roads, with
+//! one grid cell, a fully equipped service centre in the middle, a complete
+//! committee, and its compounds as strips inside. Such a plan breaks no rule
+//! but scale, so a test can change one thing and watch one rule fire.
+
+use geo::{polygon, LineString, MultiLineString, MultiPolygon, Point, Polygon};
+use geojson::JsonObject;
+
+use crate::model::*;
+
+/// South-west corner of the row.
+pub const X0: f64 = 119.40;
+pub const Y0: f64 = 32.39;
+/// Side of each square, in degrees.
+pub const SIDE: f64 = 0.01;
+
+pub fn square(x0: f64, y0: f64, w: f64, h: f64) -> Polygon {
+    polygon![(x: x0, y: y0), (x: x0 + w, y: y0), (x: x0 + w, y: y0 + h), (x: x0, y: y0 + h)]
+}
+
+/// Communities `(name, households of each compound)` in a row, west to east.
+/// Ids are the names.
+pub fn row_plan(communities: &[(&str, &[u32])]) -> Plan {
+    let mut plan = Plan::default();
+    for (k, (name, compounds)) in communities.iter().enumerate() {
+        let x = X0 + k as f64 * SIDE;
+        let id = name.to_string();
+        let center_id = format!("{id}-centre");
+        plan.communities.push(Community {
+            id: id.clone(),
+            name: name.to_string(),
+            kind: CommunityKind::Standard,
+            committee_size: Some(7),
+            full_time_staff: Some(40),
+            committees: Some(Committee::ALL.to_vec()),
+            service_center: Some(center_id.clone()),
+            geometry: MultiPolygon::new(vec![square(x, Y0, SIDE, SIDE)]),
+            extra: JsonObject::new(),
+        });
+        plan.centers.push(ServiceCenter {
+            id: center_id,
+            name: format!("{name}党群服务中心"),
+            floor_area_m2: Some(2000.0),
+            services: Some(Service::ALL.to_vec()),
+            location: Point::new(x + SIDE / 2.0, Y0 + SIDE / 2.0),
+            extra: JsonObject::new(),
+        });
+        plan.grids.push(GridCell {
+            id: format!("{id}-grid"),
+            code: Some(format!("G{k:03}")),
+            geometry: MultiPolygon::new(vec![square(x, Y0, SIDE, SIDE)]),
+            extra: JsonObject::new(),
+        });
+        let m = compounds.len().max(1) as f64;
+        let strip = (SIDE - 0.002) / m;
+        for (j, &hh) in compounds.iter().enumerate() {
+            plan.compounds.push(Compound {
+                id: format!("{id}-{j}"),
+                name: format!("{name}{}号小区", j + 1),
+                households: hh,
+                planned_households: 0,
+                property_management: Some(true),
+                shape: CompoundShape::Area(MultiPolygon::new(vec![square(x + 0.001 + j as f64 * strip, Y0 + 0.001, strip * 0.9, SIDE - 0.002)])),
+                extra: JsonObject::new(),
+            });
+        }
+    }
+    let n = communities.len() as f64;
+    let road = |id: String, coords: Vec<(f64, f64)>| Barrier {
+        id,
+        kind: BarrierKind::Road,
+        name: String::new(),
+        geometry: MultiLineString::new(vec![LineString::from(coords)]),
+        extra: JsonObject::new(),
+    };
+    plan.barriers.push(road("south".into(), vec![(X0, Y0), (X0 + n * SIDE, Y0)]));
+    plan.barriers.push(road("north".into(), vec![(X0, Y0 + SIDE), (X0 + n * SIDE, Y0 + SIDE)]));
+    for k in 0..=communities.len() {
+        let x = X0 + k as f64 * SIDE;
+        plan.barriers.push(road(format!("v{k}"), vec![(x, Y0), (x, Y0 + SIDE)]));
+    }
+    plan
+}
+
+/// The compound with id `id`.
+pub fn compound_mut<'p>(plan: &'p mut Plan, id: &str) -> &'p mut Compound {
+    plan.compounds.iter_mut().find(|c| c.id == id).expect("compound exists")
+}
