@@ -353,27 +353,27 @@ pub fn gaps(plan: &Plan, profile: &Profile, ix: &Indices) -> Vec<Gap> {
 /// Household-weighted distances from each community's compounds to its centre.
 pub fn center_facts(plan: &Plan, profile: &Profile, a: &Analysis) -> Vec<Option<CenterFacts>> {
     let by_community = a.compounds_by_community(plan.communities.len());
-    plan.communities
-        .iter()
-        .zip(by_community)
-        .map(|(c, compounds)| {
-            let center = c.service_center.as_deref().and_then(|id| plan.center(id))?;
-            let frame = Frame::at_lat(center.location.y());
-            let (mut weight, mut sum, mut max, mut beyond) = (0.0, 0.0, 0.0f64, 0.0);
-            for &k in &compounds {
-                let compound = &plan.compounds[k];
-                let w = households_counted(compound, profile) as f64;
-                let d = frame.dist_m(representative(&compound.shape), center.location.0);
-                max = max.max(d);
-                weight += w;
-                sum += w * d;
-                if d > profile.boundary.service_radius_m {
-                    beyond += w;
-                }
-            }
-            (weight > 0.0).then(|| CenterFacts { mean_m: sum / weight, max_m: max, share_beyond_radius: beyond / weight })
-        })
-        .collect()
+    by_community.iter().enumerate().map(|(i, compounds)| center_facts_of(plan, profile, a, compounds, i)).collect()
+}
+
+/// Distances from the compounds of community `i` to its service centre.
+pub fn center_facts_of(plan: &Plan, profile: &Profile, _a: &Analysis, compounds: &[usize], i: usize) -> Option<CenterFacts> {
+    let c = &plan.communities[i];
+    let center = c.service_center.as_deref().and_then(|id| plan.center(id))?;
+    let frame = Frame::at_lat(center.location.y());
+    let (mut weight, mut sum, mut max, mut beyond) = (0.0, 0.0, 0.0f64, 0.0);
+    for &k in compounds {
+        let compound = &plan.compounds[k];
+        let w = households_counted(compound, profile) as f64;
+        let d = frame.dist_m(representative(&compound.shape), center.location.0);
+        max = max.max(d);
+        weight += w;
+        sum += w * d;
+        if d > profile.boundary.service_radius_m {
+            beyond += w;
+        }
+    }
+    (weight > 0.0).then(|| CenterFacts { mean_m: sum / weight, max_m: max, share_beyond_radius: beyond / weight })
 }
 
 /// Households the scale rules count for one compound.

@@ -10,7 +10,25 @@ use crate::model::*;
 
 /// The plan as one FeatureCollection with `properties.layer` on every feature.
 pub fn to_feature_collection(plan: &Plan) -> FeatureCollection {
+    let features = Layer::ALL.iter().flat_map(|&l| layer_features(plan, l)).collect();
+    FeatureCollection { bbox: None, features, foreign_members: (!plan.meta.is_empty()).then(|| plan.meta.clone()) }
+}
+
+/// The features of one layer, as the loader reads them.
+pub fn layer_features(plan: &Plan, layer: Layer) -> Vec<Feature> {
     let mut features = Vec::new();
+    match layer {
+        Layer::Community => communities(plan, &mut features),
+        Layer::Compound => compounds(plan, &mut features),
+        Layer::Grid => grids(plan, &mut features),
+        Layer::Barrier => barriers(plan, &mut features),
+        Layer::ServiceCenter => centers(plan, &mut features),
+        Layer::Street => streets(plan, &mut features),
+    }
+    features
+}
+
+fn communities(plan: &Plan, features: &mut Vec<Feature>) {
     for c in &plan.communities {
         let mut p = props(Layer::Community, &c.id, &c.extra);
         p.insert("name".into(), json!(c.name));
@@ -21,6 +39,9 @@ pub fn to_feature_collection(plan: &Plan) -> FeatureCollection {
         opt(&mut p, "service_center", c.service_center.as_ref().map(|v| json!(v)));
         features.push(feature(Geometry::from(&c.geometry), p));
     }
+}
+
+fn compounds(plan: &Plan, features: &mut Vec<Feature>) {
     for c in &plan.compounds {
         let mut p = props(Layer::Compound, &c.id, &c.extra);
         p.insert("name".into(), json!(c.name));
@@ -33,17 +54,26 @@ pub fn to_feature_collection(plan: &Plan) -> FeatureCollection {
         };
         features.push(feature(g, p));
     }
+}
+
+fn grids(plan: &Plan, features: &mut Vec<Feature>) {
     for g in &plan.grids {
         let mut p = props(Layer::Grid, &g.id, &g.extra);
         opt(&mut p, "code", g.code.as_ref().map(|v| json!(v)));
         features.push(feature(Geometry::from(&g.geometry), p));
     }
+}
+
+fn barriers(plan: &Plan, features: &mut Vec<Feature>) {
     for b in &plan.barriers {
         let mut p = props(Layer::Barrier, &b.id, &b.extra);
         p.insert("kind".into(), json!(b.kind.as_str()));
         p.insert("name".into(), json!(b.name));
         features.push(feature(Geometry::from(&b.geometry), p));
     }
+}
+
+fn centers(plan: &Plan, features: &mut Vec<Feature>) {
     for s in &plan.centers {
         let mut p = props(Layer::ServiceCenter, &s.id, &s.extra);
         p.insert("name".into(), json!(s.name));
@@ -51,12 +81,14 @@ pub fn to_feature_collection(plan: &Plan) -> FeatureCollection {
         opt(&mut p, "services", s.services.as_ref().map(|v| json!(v.iter().map(|x| x.as_str()).collect::<Vec<_>>())));
         features.push(feature(Geometry::from(&s.location), p));
     }
+}
+
+fn streets(plan: &Plan, features: &mut Vec<Feature>) {
     for s in &plan.streets {
         let mut p = props(Layer::Street, &s.id, &s.extra);
         p.insert("name".into(), json!(s.name));
         features.push(feature(Geometry::from(&s.geometry), p));
     }
-    FeatureCollection { bbox: None, features, foreign_members: (!plan.meta.is_empty()).then(|| plan.meta.clone()) }
 }
 
 /// The plan as GeoJSON text.

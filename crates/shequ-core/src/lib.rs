@@ -26,6 +26,7 @@
 pub mod analysis;
 pub mod compare;
 pub mod eval;
+pub mod evaluation;
 pub mod export;
 pub mod fmt;
 pub mod generate;
@@ -34,10 +35,12 @@ pub mod load;
 pub mod model;
 pub mod profile;
 pub mod report;
+pub mod session;
 pub mod rules;
 pub mod spatial;
 #[doc(hidden)]
 pub mod testing;
+pub mod topology;
 
 pub use compare::Comparison;
 pub use eval::{compare, evaluate, evaluate_against};

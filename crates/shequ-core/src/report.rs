@@ -59,6 +59,9 @@ impl Severity {
 /// One thing the plan gets wrong (or worth knowing), with the numbers.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
+    /// Identifies the finding within a report and across edits: the code, the
+    /// communities and the features it is about.
+    pub id: String,
     /// Stable code such as `scale.split_required`.
     pub code: &'static str,
     pub severity: Severity,

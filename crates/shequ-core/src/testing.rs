@@ -24,51 +24,67 @@ pub fn square(x0: f64, y0: f64, w: f64, h: f64) -> Polygon {
 /// Communities `(name, households of each compound)` in a row, west to east.
 /// Ids are the names.
 pub fn row_plan(communities: &[(&str, &[u32])]) -> Plan {
+    grid_plan(&[communities])
+}
+
+/// Rows of communities, south to north, each row west to east.
+pub fn grid_plan(rows: &[&[(&str, &[u32])]]) -> Plan {
     let mut plan = Plan::default();
-    for (k, (name, compounds)) in communities.iter().enumerate() {
-        let x = X0 + k as f64 * SIDE;
-        let id = name.to_string();
-        let center_id = format!("{id}-centre");
-        plan.communities.push(Community {
-            id: id.clone(),
-            name: name.to_string(),
-            kind: CommunityKind::Standard,
-            committee_size: Some(7),
-            full_time_staff: Some(40),
-            committees: Some(Committee::ALL.to_vec()),
-            service_center: Some(center_id.clone()),
-            geometry: MultiPolygon::new(vec![square(x, Y0, SIDE, SIDE)]),
-            extra: JsonObject::new(),
-        });
-        plan.centers.push(ServiceCenter {
-            id: center_id,
-            name: format!("{name}党群服务中心"),
-            floor_area_m2: Some(2000.0),
-            services: Some(Service::ALL.to_vec()),
-            location: Point::new(x + SIDE / 2.0, Y0 + SIDE / 2.0),
-            extra: JsonObject::new(),
-        });
-        plan.grids.push(GridCell {
-            id: format!("{id}-grid"),
-            code: Some(format!("G{k:03}")),
-            geometry: MultiPolygon::new(vec![square(x, Y0, SIDE, SIDE)]),
-            extra: JsonObject::new(),
-        });
-        let m = compounds.len().max(1) as f64;
-        let strip = (SIDE - 0.002) / m;
-        for (j, &hh) in compounds.iter().enumerate() {
-            plan.compounds.push(Compound {
-                id: format!("{id}-{j}"),
-                name: format!("{name}{}号小区", j + 1),
-                households: hh,
-                planned_households: 0,
-                property_management: Some(true),
-                shape: CompoundShape::Area(MultiPolygon::new(vec![square(x + 0.001 + j as f64 * strip, Y0 + 0.001, strip * 0.9, SIDE - 0.002)])),
+    let mut grid_no = 0;
+    for (r, communities) in rows.iter().enumerate() {
+        let y0 = Y0 + r as f64 * SIDE;
+        for (k, (name, compounds)) in communities.iter().enumerate() {
+            let x = X0 + k as f64 * SIDE;
+            let id = name.to_string();
+            let center_id = format!("{id}-centre");
+            plan.communities.push(Community {
+                id: id.clone(),
+                name: name.to_string(),
+                kind: CommunityKind::Standard,
+                committee_size: Some(7),
+                full_time_staff: Some(40),
+                committees: Some(Committee::ALL.to_vec()),
+                service_center: Some(center_id.clone()),
+                geometry: MultiPolygon::new(vec![square(x, y0, SIDE, SIDE)]),
                 extra: JsonObject::new(),
             });
+            plan.centers.push(ServiceCenter {
+                id: center_id,
+                name: format!("{name}党群服务中心"),
+                floor_area_m2: Some(2000.0),
+                services: Some(Service::ALL.to_vec()),
+                location: Point::new(x + SIDE / 2.0, y0 + SIDE / 2.0),
+                extra: JsonObject::new(),
+            });
+            plan.grids.push(GridCell {
+                id: format!("{id}-grid"),
+                code: Some(format!("G{grid_no:03}")),
+                geometry: MultiPolygon::new(vec![square(x, y0, SIDE, SIDE)]),
+                extra: JsonObject::new(),
+            });
+            let m = compounds.len().max(1) as f64;
+            let strip = (SIDE - 0.002) / m;
+            for (j, &hh) in compounds.iter().enumerate() {
+                plan.compounds.push(Compound {
+                    id: format!("{id}-{j}"),
+                    name: format!("{name}{}号小区", j + 1),
+                    households: hh,
+                    planned_households: 0,
+                    property_management: Some(true),
+                    shape: CompoundShape::Area(MultiPolygon::new(vec![square(
+                        x + 0.001 + j as f64 * strip,
+                        y0 + 0.001,
+                        strip * 0.9,
+                        SIDE - 0.002,
+                    )])),
+                    extra: JsonObject::new(),
+                });
+            }
+            grid_no += 1;
         }
     }
-    let n = communities.len() as f64;
+    let n = rows.iter().map(|r| r.len()).max().unwrap_or(0) as f64;
+    let m = rows.len() as f64;
     let road = |id: String, coords: Vec<(f64, f64)>| Barrier {
         id,
         kind: BarrierKind::Road,
@@ -76,16 +92,33 @@ pub fn row_plan(communities: &[(&str, &[u32])]) -> Plan {
         geometry: MultiLineString::new(vec![LineString::from(coords)]),
         extra: JsonObject::new(),
     };
-    plan.barriers.push(road("south".into(), vec![(X0, Y0), (X0 + n * SIDE, Y0)]));
-    plan.barriers.push(road("north".into(), vec![(X0, Y0 + SIDE), (X0 + n * SIDE, Y0 + SIDE)]));
-    for k in 0..=communities.len() {
+    for r in 0..=rows.len() {
+        let y = Y0 + r as f64 * SIDE;
+        let id = match r {
+            0 => "south".to_string(),
+            r if r == rows.len() => "north".to_string(),
+            r => format!("h{r}"),
+        };
+        plan.barriers
+            .push(road(id, vec![(X0, y), (X0 + n * SIDE, y)]));
+    }
+    for k in 0..=n as usize {
         let x = X0 + k as f64 * SIDE;
-        plan.barriers.push(road(format!("v{k}"), vec![(x, Y0), (x, Y0 + SIDE)]));
+        plan.barriers
+            .push(road(format!("v{k}"), vec![(x, Y0), (x, Y0 + m * SIDE)]));
     }
     plan
 }
 
 /// The compound with id `id`.
 pub fn compound_mut<'p>(plan: &'p mut Plan, id: &str) -> &'p mut Compound {
-    plan.compounds.iter_mut().find(|c| c.id == id).expect("compound exists")
+    plan.compounds
+        .iter_mut()
+        .find(|c| c.id == id)
+        .expect("compound exists")
+}
+
+/// Property-test cases: `default`, or `PROPTEST_CASES` for a longer run.
+pub fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }

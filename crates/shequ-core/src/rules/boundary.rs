@@ -27,171 +27,186 @@ use geo::MultiPolygon;
 
 use super::{Ctx, FindingExt};
 use crate::fmt::{int, pct, real};
+use crate::analysis::{Gap, Overlap};
 use crate::model::CompoundShape;
 use crate::report::Finding;
 
-pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+/// Boundary findings of community `i` alone.
+pub fn community(ctx: &Ctx, i: usize, out: &mut Vec<Finding>) {
     let rules = &ctx.profile.boundary;
     let a = ctx.analysis;
-    for i in 0..ctx.plan.communities.len() {
-        let name = ctx.name(i);
-        let g = &a.geom[i];
-        let community = &ctx.plan.communities[i];
-        if g.parts > 1 {
+    let name = ctx.name(i);
+    let g = &a.geom[i];
+    let community = &ctx.plan.communities[i];
+    if g.parts > 1 {
+        out.push(
+            ctx.finding(
+                "boundary.non_contiguous",
+                "三（二）",
+                &[i],
+                format!("{name}由 {} 块互不相连的区域组成，原则上不得由不接壤的区域组成", g.parts),
+                format!("{name} consists of {} separate parts; a community must not be made of unconnected areas", g.parts),
+            )
+            .geometry(g.minor_parts.clone())
+            .detail("parts", g.parts),
+        );
+    }
+    let share = a.boundary[i].barrier_share();
+    if share < rules.min_barrier_share && a.boundary[i].length_m > 0.0 {
+        out.push(
+            ctx.finding(
+                "boundary.off_barrier",
+                "三（二）",
+                &[i],
+                format!("{name}的边界仅 {} 沿道路、街巷或河流，应不低于 {}", pct(share), pct(rules.min_barrier_share)),
+                format!("only {} of {name}'s boundary follows roads, lanes or rivers; at least {} should", pct(share), pct(rules.min_barrier_share)),
+            )
+            .geometry(a.boundary[i].off_barrier.clone())
+            .detail("barrier_share", share),
+        );
+    }
+    if g.polsby_popper < rules.min_polsby_popper {
+        out.push(
+            ctx.finding(
+                "boundary.irregular",
+                "三（二）",
+                &[i],
+                format!("{name}的辖区形状不规整：紧凑度（Polsby–Popper）{:.2}，低于 {:.2}", g.polsby_popper, rules.min_polsby_popper),
+                format!("{name} has an irregular shape: Polsby–Popper compactness {:.2}, below {:.2}", g.polsby_popper, rules.min_polsby_popper),
+            )
+            .geometry(community.geometry.clone())
+            .detail("polsby_popper", g.polsby_popper),
+        );
+    }
+    if let Some(c) = a.centers[i] {
+        if c.share_beyond_radius > rules.max_share_beyond_radius {
             out.push(
                 ctx.finding(
-                    "boundary.non_contiguous",
-                    "三（二）",
+                    "boundary.too_large",
+                    "二（二）",
                     &[i],
-                    format!("{name}由 {} 块互不相连的区域组成，原则上不得由不接壤的区域组成", g.parts),
-                    format!("{name} consists of {} separate parts; a community must not be made of unconnected areas", g.parts),
-                )
-                .geometry(g.minor_parts.clone())
-                .detail("parts", g.parts),
-            );
-        }
-        let share = a.boundary[i].barrier_share();
-        if share < rules.min_barrier_share && a.boundary[i].length_m > 0.0 {
-            out.push(
-                ctx.finding(
-                    "boundary.off_barrier",
-                    "三（二）",
-                    &[i],
-                    format!("{name}的边界仅 {} 沿道路、街巷或河流，应不低于 {}", pct(share), pct(rules.min_barrier_share)),
-                    format!("only {} of {name}'s boundary follows roads, lanes or rivers; at least {} should", pct(share), pct(rules.min_barrier_share)),
-                )
-                .geometry(a.boundary[i].off_barrier.clone())
-                .detail("barrier_share", share),
-            );
-        }
-        if g.polsby_popper < rules.min_polsby_popper {
-            out.push(
-                ctx.finding(
-                    "boundary.irregular",
-                    "三（二）",
-                    &[i],
-                    format!("{name}的辖区形状不规整：紧凑度（Polsby–Popper）{:.2}，低于 {:.2}", g.polsby_popper, rules.min_polsby_popper),
-                    format!("{name} has an irregular shape: Polsby–Popper compactness {:.2}, below {:.2}", g.polsby_popper, rules.min_polsby_popper),
+                    format!(
+                        "{name}有 {} 的住户距党群服务中心超过 {} 米（最远 {} 米），管辖范围过大，不利于群众办事",
+                        pct(c.share_beyond_radius),
+                        real(rules.service_radius_m),
+                        real(c.max_m)
+                    ),
+                    format!(
+                        "{} of {name}'s households live more than {} m from its service centre (farthest {} m): the area is too large for residents to reach services",
+                        pct(c.share_beyond_radius),
+                        real(rules.service_radius_m),
+                        real(c.max_m)
+                    ),
                 )
                 .geometry(community.geometry.clone())
-                .detail("polsby_popper", g.polsby_popper),
+                .detail("share_beyond_radius", c.share_beyond_radius)
+                .detail("max_m", c.max_m),
             );
         }
-        if let Some(c) = a.centers[i] {
-            if c.share_beyond_radius > rules.max_share_beyond_radius {
-                out.push(
-                    ctx.finding(
-                        "boundary.too_large",
-                        "二（二）",
-                        &[i],
-                        format!(
-                            "{name}有 {} 的住户距党群服务中心超过 {} 米（最远 {} 米），管辖范围过大，不利于群众办事",
-                            pct(c.share_beyond_radius),
-                            real(rules.service_radius_m),
-                            real(c.max_m)
-                        ),
-                        format!(
-                            "{} of {name}'s households live more than {} m from its service centre (farthest {} m): the area is too large for residents to reach services",
-                            pct(c.share_beyond_radius),
-                            real(rules.service_radius_m),
-                            real(c.max_m)
-                        ),
-                    )
-                    .geometry(community.geometry.clone())
-                    .detail("share_beyond_radius", c.share_beyond_radius)
-                    .detail("max_m", c.max_m),
-                );
-            }
-        }
     }
-    for o in &a.overlaps {
-        if o.area_m2 <= rules.overlap_tolerance_m2 {
-            continue;
-        }
-        let (na, nb) = (ctx.name(o.a), ctx.name(o.b));
-        out.push(
-            ctx.finding(
-                "boundary.overlap",
-                "二（三）",
-                &[o.a, o.b],
-                format!("{na}与{nb}的管辖区域重叠 {} 平方米", real(o.area_m2)),
-                format!("{na} and {nb} overlap by {} m²", real(o.area_m2)),
-            )
-            .geometry(o.geometry.clone())
-            .detail("area_m2", o.area_m2),
-        );
+}
+
+/// `boundary.overlap` for one overlapping pair.
+pub fn overlap(ctx: &Ctx, o: &Overlap, out: &mut Vec<Finding>) {
+    let rules = &ctx.profile.boundary;
+    if o.area_m2 <= rules.overlap_tolerance_m2 {
+        return;
     }
-    for gap in &a.gaps {
-        let (zh_at, en_at) = match gap.neighbours.as_slice() {
-            [] => (String::new(), String::new()),
-            ns => (format!("（位于{}之间）", ctx.names(ns, "、")), format!(" (between {})", ctx.names(ns, ", "))),
-        };
-        let g: MultiPolygon = MultiPolygon::new(vec![gap.geometry.clone()]);
-        out.push(
-            ctx.finding(
-                "boundary.gap",
-                "二（三）",
-                &gap.neighbours,
-                format!("有 {} 平方米的区域未纳入任何社区{zh_at}，存在管辖空白", real(gap.area_m2)),
-                format!("{} m² belong to no community{en_at}", real(gap.area_m2)),
-            )
-            .geometry(g)
-            .detail("area_m2", gap.area_m2),
-        );
+    let (na, nb) = (ctx.name(o.a), ctx.name(o.b));
+    out.push(
+        ctx.finding(
+            "boundary.overlap",
+            "二（三）",
+            &[o.a, o.b],
+            format!("{na}与{nb}的管辖区域重叠 {} 平方米", real(o.area_m2)),
+            format!("{na} and {nb} overlap by {} m²", real(o.area_m2)),
+        )
+        .geometry(o.geometry.clone())
+        .detail("area_m2", o.area_m2),
+    );
+}
+
+/// `boundary.gap` for one gap.
+pub fn gap(ctx: &Ctx, gap: &Gap, out: &mut Vec<Finding>) {
+    let (zh_at, en_at) = match gap.neighbours.as_slice() {
+        [] => (String::new(), String::new()),
+        ns => (format!("（位于{}之间）", ctx.names(ns, "、")), format!(" (between {})", ctx.names(ns, ", "))),
+    };
+    let g: MultiPolygon = MultiPolygon::new(vec![gap.geometry.clone()]);
+    out.push(
+        ctx.finding(
+            "boundary.gap",
+            "二（三）",
+            &gap.neighbours,
+            format!("有 {} 平方米的区域未纳入任何社区{zh_at}，存在管辖空白", real(gap.area_m2)),
+            format!("{} m² belong to no community{en_at}", real(gap.area_m2)),
+        )
+        .geometry(g)
+        .detail("area_m2", gap.area_m2),
+    );
+}
+
+/// `boundary.cuts_grid` for grid cell `k`.
+pub fn grid(ctx: &Ctx, k: usize, out: &mut Vec<Finding>) {
+    let rules = &ctx.profile.boundary;
+    let cell = &ctx.plan.grids[k];
+    let a = ctx.analysis;
+    let shares = &a.grid_shares[k];
+    if shares.len() < 2 || shares[1].1 <= rules.grid_cut_tolerance {
+        return;
     }
-    for (k, cell) in ctx.plan.grids.iter().enumerate() {
-        let shares = &a.grid_shares[k];
-        if shares.len() < 2 || shares[1].1 <= rules.grid_cut_tolerance {
-            continue;
-        }
-        let parts: Vec<(usize, f64)> = shares.iter().copied().filter(|s| s.1 > rules.grid_cut_tolerance).collect();
-        let label = cell.code.clone().unwrap_or_else(|| cell.id.clone());
-        let communities: Vec<usize> = parts.iter().map(|p| p.0).collect();
-        out.push(
-            ctx.finding(
-                "boundary.cuts_grid",
-                "三（二）",
-                &communities,
-                format!("网格 {label} 被{}分割，不得打破现有网格划分", split_list(ctx, &parts, "与", "（", "）")),
-                format!("grid cell {label} is split between {}; boundaries must not break existing grid cells", split_list(ctx, &parts, " and ", " (", ")")),
-            )
-            .features([cell.id.clone()])
-            .geometry(cell.geometry.clone())
-            .detail("shares", shares_json(ctx, &parts)),
-        );
+    let parts: Vec<(usize, f64)> = shares.iter().copied().filter(|s| s.1 > rules.grid_cut_tolerance).collect();
+    let label = cell.code.clone().unwrap_or_else(|| cell.id.clone());
+    let communities: Vec<usize> = parts.iter().map(|p| p.0).collect();
+    out.push(
+        ctx.finding(
+            "boundary.cuts_grid",
+            "三（二）",
+            &communities,
+            format!("网格 {label} 被{}分割，不得打破现有网格划分", split_list(ctx, &parts, "与", "（", "）")),
+            format!("grid cell {label} is split between {}; boundaries must not break existing grid cells", split_list(ctx, &parts, " and ", " (", ")")),
+        )
+        .features([cell.id.clone()])
+        .geometry(cell.geometry.clone())
+        .detail("shares", shares_json(ctx, &parts)),
+    );
+}
+
+/// `boundary.cuts_compound` for compound `k`.
+pub fn compound(ctx: &Ctx, k: usize, out: &mut Vec<Finding>) {
+    let rules = &ctx.profile.boundary;
+    let compound = &ctx.plan.compounds[k];
+    let a = ctx.analysis;
+    let CompoundShape::Area(shape) = &compound.shape else { return };
+    let shares = &a.compound_shares[k];
+    if shares.len() < 2 || shares[1].1 <= rules.compound_cut_tolerance {
+        return;
     }
-    for (k, compound) in ctx.plan.compounds.iter().enumerate() {
-        let CompoundShape::Area(shape) = &compound.shape else { continue };
-        let shares = &a.compound_shares[k];
-        if shares.len() < 2 || shares[1].1 <= rules.compound_cut_tolerance {
-            continue;
-        }
-        let parts: Vec<(usize, f64)> = shares.iter().copied().filter(|s| s.1 > rules.compound_cut_tolerance).collect();
-        let communities: Vec<usize> = parts.iter().map(|p| p.0).collect();
-        let label = if compound.name.is_empty() { &compound.id } else { &compound.name };
-        out.push(
-            ctx.finding(
-                "boundary.cuts_compound",
-                "三（二）",
-                &communities,
-                format!(
-                    "住宅区{label}（{} 户）被{}分割，社区应以现有居住小区为基础划分；按面积计入{}",
-                    int(compound.households_total()),
-                    split_list(ctx, &parts, "与", "（", "）"),
-                    ctx.name(parts[0].0)
-                ),
-                format!(
-                    "compound {label} ({} households) is split between {}; communities are built from whole compounds. It counts for {}",
-                    int(compound.households_total()),
-                    split_list(ctx, &parts, " and ", " (", ")"),
-                    ctx.name(parts[0].0)
-                ),
-            )
-            .features([compound.id.clone()])
-            .geometry(shape.clone())
-            .detail("shares", shares_json(ctx, &parts)),
-        );
-    }
+    let parts: Vec<(usize, f64)> = shares.iter().copied().filter(|s| s.1 > rules.compound_cut_tolerance).collect();
+    let communities: Vec<usize> = parts.iter().map(|p| p.0).collect();
+    let label = if compound.name.is_empty() { &compound.id } else { &compound.name };
+    out.push(
+        ctx.finding(
+            "boundary.cuts_compound",
+            "三（二）",
+            &communities,
+            format!(
+                "住宅区{label}（{} 户）被{}分割，社区应以现有居住小区为基础划分；按面积计入{}",
+                int(compound.households_total()),
+                split_list(ctx, &parts, "与", "（", "）"),
+                ctx.name(parts[0].0)
+            ),
+            format!(
+                "compound {label} ({} households) is split between {}; communities are built from whole compounds. It counts for {}",
+                int(compound.households_total()),
+                split_list(ctx, &parts, " and ", " (", ")"),
+                ctx.name(parts[0].0)
+            ),
+        )
+        .features([compound.id.clone()])
+        .geometry(shape.clone())
+        .detail("shares", shares_json(ctx, &parts)),
+    );
 }
 
 /// `东区（95%）与西区（5%）`.

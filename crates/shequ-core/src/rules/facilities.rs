@@ -26,96 +26,104 @@ use super::{Ctx, FindingExt};
 use crate::fmt::{int, real};
 use crate::report::Finding;
 
-pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+/// Facility findings of community `i`.
+pub fn community(ctx: &Ctx, i: usize, out: &mut Vec<Finding>) {
     let rules = &ctx.profile.facilities;
-    let mut users: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, c) in ctx.plan.communities.iter().enumerate() {
-        let name = ctx.name(i);
-        let Some(center) = c.service_center.as_deref().and_then(|id| ctx.plan.center(id)) else {
-            out.push(ctx.finding(
-                "facility.no_center",
+    let c = &ctx.plan.communities[i];
+    let name = ctx.name(i);
+    let Some(center) = c.service_center.as_deref().and_then(|id| ctx.plan.center(id)) else {
+        out.push(ctx.finding(
+            "facility.no_center",
+            "三（四）",
+            &[i],
+            format!("{name}未明确党群服务中心驻地"),
+            format!("{name} has no service centre site"),
+        ));
+        return;
+    };
+    let cname = if center.name.is_empty() { &center.id } else { &center.name };
+    if c.geometry.coordinate_position(&center.location.0) == CoordPos::Outside {
+        out.push(
+            ctx.finding(
+                "facility.center_outside",
                 "三（四）",
                 &[i],
-                format!("{name}未明确党群服务中心驻地"),
-                format!("{name} has no service centre site"),
-            ));
-            continue;
-        };
-        users.entry(center.id.as_str()).or_default().push(i);
-        let cname = if center.name.is_empty() { &center.id } else { &center.name };
-        if c.geometry.coordinate_position(&center.location.0) == CoordPos::Outside {
-            out.push(
-                ctx.finding(
-                    "facility.center_outside",
-                    "三（四）",
-                    &[i],
-                    format!("{name}的党群服务中心{cname}位于社区辖区之外"),
-                    format!("{name}'s service centre {cname} lies outside the community"),
-                )
-                .features([center.id.clone()])
-                .geometry(center.location),
-            );
-        }
-        let households = ctx.households[i].counted;
-        let required = (rules.floor_area_per_100_households_m2 * households as f64 / 100.0).max(rules.min_floor_area_m2);
-        match center.floor_area_m2 {
-            None => out.push(
-                ctx.finding(
-                    "facility.floor_area",
-                    "三（四）",
-                    &[i],
-                    format!("{name}党群服务中心未填写面积（应不少于 {} 平方米）", real(required)),
-                    format!("{name}'s service centre does not state its floor area (at least {} m² needed)", real(required)),
-                )
-                .features([center.id.clone()])
-                .geometry(center.location),
-            ),
-            Some(area) if area < required => out.push(
-                ctx.finding(
-                    "facility.floor_area",
-                    "三（四）",
-                    &[i],
-                    format!(
-                        "{name}党群服务中心面积 {} 平方米；按 {} 户每百户 {} 平方米，应不少于 {} 平方米",
-                        real(area),
-                        int(households),
-                        real(rules.floor_area_per_100_households_m2),
-                        real(required)
-                    ),
-                    format!(
-                        "{name}'s service centre has {} m²; {} households at {} m² per 100 call for at least {} m²",
-                        real(area),
-                        int(households),
-                        real(rules.floor_area_per_100_households_m2),
-                        real(required)
-                    ),
-                )
-                .features([center.id.clone()])
-                .geometry(center.location)
-                .detail("floor_area_m2", area)
-                .detail("required_m2", required),
-            ),
-            Some(_) => {}
-        }
-        let missing: Vec<_> = match &center.services {
-            None => rules.required_services.clone(),
-            Some(have) => rules.required_services.iter().copied().filter(|s| !have.contains(s)).collect(),
-        };
-        if !missing.is_empty() {
-            let zh = missing.iter().map(|m| m.name_zh()).collect::<Vec<_>>().join("、");
-            let en = missing.iter().map(|m| m.name_en()).collect::<Vec<_>>().join(", ");
-            out.push(
-                ctx.finding(
-                    "facility.missing_service",
-                    "三（四）",
-                    &[i],
-                    format!("{name}党群服务中心缺少{zh}服务功能"),
-                    format!("{name}'s service centre lacks {en}"),
-                )
-                .features([center.id.clone()])
-                .geometry(center.location)
-                .detail("missing", missing.iter().map(|m| m.as_str()).collect::<Vec<_>>()),
-            );
+                format!("{name}的党群服务中心{cname}位于社区辖区之外"),
+                format!("{name}'s service centre {cname} lies outside the community"),
+            )
+            .features([center.id.clone()])
+            .geometry(center.location),
+        );
+    }
+    let households = ctx.households[i].counted;
+    let required = (rules.floor_area_per_100_households_m2 * households as f64 / 100.0).max(rules.min_floor_area_m2);
+    match center.floor_area_m2 {
+        None => out.push(
+            ctx.finding(
+                "facility.floor_area",
+                "三（四）",
+                &[i],
+                format!("{name}党群服务中心未填写面积（应不少于 {} 平方米）", real(required)),
+                format!("{name}'s service centre does not state its floor area (at least {} m² needed)", real(required)),
+            )
+            .features([center.id.clone()])
+            .geometry(center.location),
+        ),
+        Some(area) if area < required => out.push(
+            ctx.finding(
+                "facility.floor_area",
+                "三（四）",
+                &[i],
+                format!(
+                    "{name}党群服务中心面积 {} 平方米；按 {} 户每百户 {} 平方米，应不少于 {} 平方米",
+                    real(area),
+                    int(households),
+                    real(rules.floor_area_per_100_households_m2),
+                    real(required)
+                ),
+                format!(
+                    "{name}'s service centre has {} m²; {} households at {} m² per 100 call for at least {} m²",
+                    real(area),
+                    int(households),
+                    real(rules.floor_area_per_100_households_m2),
+                    real(required)
+                ),
+            )
+            .features([center.id.clone()])
+            .geometry(center.location)
+            .detail("floor_area_m2", area)
+            .detail("required_m2", required),
+        ),
+        Some(_) => {}
+    }
+    let missing: Vec<_> = match &center.services {
+        None => rules.required_services.clone(),
+        Some(have) => rules.required_services.iter().copied().filter(|s| !have.contains(s)).collect(),
+    };
+    if !missing.is_empty() {
+        let zh = missing.iter().map(|m| m.name_zh()).collect::<Vec<_>>().join("、");
+        let en = missing.iter().map(|m| m.name_en()).collect::<Vec<_>>().join(", ");
+        out.push(
+            ctx.finding(
+                "facility.missing_service",
+                "三（四）",
+                &[i],
+                format!("{name}党群服务中心缺少{zh}服务功能"),
+                format!("{name}'s service centre lacks {en}"),
+            )
+            .features([center.id.clone()])
+            .geometry(center.location)
+            .detail("missing", missing.iter().map(|m| m.as_str()).collect::<Vec<_>>()),
+        );
+    }
+}
+
+/// Service centres named by several communities.
+pub fn shared_centers(ctx: &Ctx, out: &mut Vec<Finding>) {
+    let mut users: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, c) in ctx.plan.communities.iter().enumerate() {
+        if let Some(center) = c.service_center.as_deref().and_then(|id| ctx.plan.center(id)) {
+            users.entry(center.id.as_str()).or_default().push(i);
         }
     }
     for (center_id, communities) in users {

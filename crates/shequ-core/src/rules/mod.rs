@@ -31,35 +31,57 @@ pub struct Households {
     pub counted: u64,
 }
 
-/// What every rule may read.
-pub struct Ctx<'a> {
-    pub plan: &'a Plan,
-    pub profile: &'a Profile,
-    pub analysis: &'a Analysis,
+/// Per-community figures derived from the analysis that several rules read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Derived {
     /// Compounds (indices) owned by each community.
     pub compounds_of: Vec<Vec<usize>>,
     pub grids_of: Vec<Vec<usize>>,
     pub households: Vec<Households>,
 }
 
-impl<'a> Ctx<'a> {
-    pub fn new(plan: &'a Plan, profile: &'a Profile, analysis: &'a Analysis) -> Self {
+impl Derived {
+    pub fn new(plan: &Plan, profile: &Profile, analysis: &Analysis) -> Self {
         let n = plan.communities.len();
         let compounds_of = analysis.compounds_by_community(n);
         let grids_of = analysis.grids_by_community(n);
-        let households = compounds_of
-            .iter()
-            .map(|ks| {
-                ks.iter().fold(Households::default(), |mut h, &k| {
-                    let c = &plan.compounds[k];
-                    h.existing += u64::from(c.households);
-                    h.planned += u64::from(c.planned_households);
-                    h.counted += households_counted(c, profile);
-                    h
-                })
-            })
-            .collect();
-        Ctx { plan, profile, analysis, compounds_of, grids_of, households }
+        let households = compounds_of.iter().map(|ks| households_of(plan, profile, ks)).collect();
+        Derived { compounds_of, grids_of, households }
+    }
+}
+
+/// The households of a set of compounds.
+pub fn households_of(plan: &Plan, profile: &Profile, compounds: &[usize]) -> Households {
+    compounds.iter().fold(Households::default(), |mut h, &k| {
+        let c = &plan.compounds[k];
+        h.existing += u64::from(c.households);
+        h.planned += u64::from(c.planned_households);
+        h.counted += households_counted(c, profile);
+        h
+    })
+}
+
+/// What every rule may read.
+pub struct Ctx<'a> {
+    pub plan: &'a Plan,
+    pub profile: &'a Profile,
+    pub analysis: &'a Analysis,
+    /// Compounds (indices) owned by each community.
+    pub compounds_of: &'a [Vec<usize>],
+    pub grids_of: &'a [Vec<usize>],
+    pub households: &'a [Households],
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(plan: &'a Plan, profile: &'a Profile, analysis: &'a Analysis, derived: &'a Derived) -> Self {
+        Ctx {
+            plan,
+            profile,
+            analysis,
+            compounds_of: &derived.compounds_of,
+            grids_of: &derived.grids_of,
+            households: &derived.households,
+        }
     }
 
     /// The community's name, or its id when it has none.
@@ -88,6 +110,7 @@ impl<'a> Ctx<'a> {
         en: String,
     ) -> Finding {
         Finding {
+            id: String::new(),
             code,
             severity: self.profile.severity(code),
             community_ids: communities.iter().map(|&i| self.plan.communities[i].id.clone()).collect(),
@@ -125,13 +148,87 @@ impl FindingExt for Finding {
     }
 }
 
-/// Every rule, in report order.
+/// The findings about community `i` alone (every family), in report order.
+pub fn community_findings(ctx: &Ctx, i: usize) -> Vec<Finding> {
+    let mut out = Vec::new();
+    scale::community(ctx, i, &mut out);
+    boundary::community(ctx, i, &mut out);
+    organisation::community(ctx, i, &mut out);
+    facilities::community(ctx, i, &mut out);
+    naming::community(ctx, i, &mut out);
+    with_ids(out)
+}
+
+pub fn overlap_findings(ctx: &Ctx) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for o in &ctx.analysis.overlaps {
+        boundary::overlap(ctx, o, &mut out);
+    }
+    with_ids(out)
+}
+
+pub fn gap_findings(ctx: &Ctx) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for g in &ctx.analysis.gaps {
+        boundary::gap(ctx, g, &mut out);
+    }
+    with_ids(out)
+}
+
+/// Findings about grid cell `k`: cut, or in no community.
+pub fn grid_findings(ctx: &Ctx, k: usize) -> Vec<Finding> {
+    let mut out = Vec::new();
+    boundary::grid(ctx, k, &mut out);
+    naming::grid(ctx, k, &mut out);
+    with_ids(out)
+}
+
+/// Findings about compound `k`: cut, or in no community.
+pub fn compound_findings(ctx: &Ctx, k: usize) -> Vec<Finding> {
+    let mut out = Vec::new();
+    boundary::compound(ctx, k, &mut out);
+    naming::compound(ctx, k, &mut out);
+    with_ids(out)
+}
+
+/// Findings across the plan: shared service centres, duplicate names.
+pub fn plan_findings(ctx: &Ctx) -> Vec<Finding> {
+    let mut out = Vec::new();
+    facilities::shared_centers(ctx, &mut out);
+    naming::duplicates(ctx, &mut out);
+    with_ids(out)
+}
+
+/// Every rule, in report order: each community, overlaps, gaps, grid cells,
+/// compounds, then the plan as a whole.
 pub fn run_all(ctx: &Ctx) -> Vec<Finding> {
     let mut out = Vec::new();
-    scale::check(ctx, &mut out);
-    boundary::check(ctx, &mut out);
-    organisation::check(ctx, &mut out);
-    facilities::check(ctx, &mut out);
-    naming::check(ctx, &mut out);
+    for i in 0..ctx.plan.communities.len() {
+        out.extend(community_findings(ctx, i));
+    }
+    out.extend(overlap_findings(ctx));
+    out.extend(gap_findings(ctx));
+    for k in 0..ctx.plan.grids.len() {
+        out.extend(grid_findings(ctx, k));
+    }
+    for k in 0..ctx.plan.compounds.len() {
+        out.extend(compound_findings(ctx, k));
+    }
+    out.extend(plan_findings(ctx));
     out
+}
+
+/// Gives each finding its id: `code:communities:features` (with the layer for
+/// features, which may share ids across layers), `#2`, `#3` … for repeats.
+/// Findings of one kind always come from one scope, so ids are unique per report.
+pub fn with_ids(mut findings: Vec<Finding>) -> Vec<Finding> {
+    let mut seen: Vec<String> = Vec::new();
+    for f in findings.iter_mut() {
+        let layer = f.details.get("layer").and_then(|l| l.as_str()).map(|l| format!("{l}/")).unwrap_or_default();
+        let base = format!("{}:{}:{layer}{}", f.code, f.community_ids.join("|"), f.feature_ids.join("|"));
+        let n = seen.iter().filter(|s| **s == base).count() + 1;
+        f.id = if n == 1 { base.clone() } else { format!("{base}#{n}") };
+        seen.push(base);
+    }
+    findings
 }

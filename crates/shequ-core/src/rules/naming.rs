@@ -21,19 +21,26 @@ use crate::fmt::int;
 use crate::model::CompoundShape;
 use crate::report::Finding;
 
-pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+/// `plan.unnamed` for community `i`.
+pub fn community(ctx: &Ctx, i: usize, out: &mut Vec<Finding>) {
+    let c = &ctx.plan.communities[i];
+    if c.name.trim().is_empty() {
+        out.push(ctx.finding(
+            "plan.unnamed",
+            "四（二）",
+            &[i],
+            format!("社区 {} 尚未命名，方案须明确新设立社区名称", c.id),
+            format!("community {} has no name; the plan must name every community", c.id),
+        ));
+    }
+}
+
+/// `plan.duplicate_name` across the plan.
+pub fn duplicates(ctx: &Ctx, out: &mut Vec<Finding>) {
     let mut by_name: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, c) in ctx.plan.communities.iter().enumerate() {
         let name = c.name.trim();
-        if name.is_empty() {
-            out.push(ctx.finding(
-                "plan.unnamed",
-                "四（二）",
-                &[i],
-                format!("社区 {} 尚未命名，方案须明确新设立社区名称", c.id),
-                format!("community {} has no name; the plan must name every community", c.id),
-            ));
-        } else {
+        if !name.is_empty() {
             by_name.entry(name).or_default().push(i);
         }
     }
@@ -49,46 +56,52 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             ));
         }
     }
-    for (k, compound) in ctx.plan.compounds.iter().enumerate() {
-        if ctx.analysis.compound_owner(k).is_some() {
-            continue;
-        }
-        let label = if compound.name.is_empty() { &compound.id } else { &compound.name };
-        let g: geo::Geometry = match &compound.shape {
-            CompoundShape::Area(mp) => mp.clone().into(),
-            CompoundShape::Point(p) => (*p).into(),
-        };
-        out.push(
-            ctx.finding(
-                "plan.unassigned",
-                "二（三）",
-                &[],
-                format!("住宅区{label}（{} 户）未纳入任何社区", int(compound.households_total())),
-                format!("compound {label} ({} households) is in no community", int(compound.households_total())),
-            )
-            .features([compound.id.clone()])
-            .geometry(g)
-            .detail("layer", "compound"),
-        );
+}
+
+/// `plan.unassigned` for compound `k`.
+pub fn compound(ctx: &Ctx, k: usize, out: &mut Vec<Finding>) {
+    if ctx.analysis.compound_owner(k).is_some() {
+        return;
     }
-    for (k, cell) in ctx.plan.grids.iter().enumerate() {
-        if ctx.analysis.grid_owner(k).is_some() {
-            continue;
-        }
-        let label = cell.code.as_deref().unwrap_or(&cell.id);
-        out.push(
-            ctx.finding(
-                "plan.unassigned",
-                "二（三）",
-                &[],
-                format!("网格 {label} 未纳入任何社区"),
-                format!("grid cell {label} is in no community"),
-            )
-            .features([cell.id.clone()])
-            .geometry(cell.geometry.clone())
-            .detail("layer", "grid"),
-        );
+    let compound = &ctx.plan.compounds[k];
+    let label = if compound.name.is_empty() { &compound.id } else { &compound.name };
+    let g: geo::Geometry = match &compound.shape {
+        CompoundShape::Area(mp) => mp.clone().into(),
+        CompoundShape::Point(p) => (*p).into(),
+    };
+    out.push(
+        ctx.finding(
+            "plan.unassigned",
+            "二（三）",
+            &[],
+            format!("住宅区{label}（{} 户）未纳入任何社区", int(compound.households_total())),
+            format!("compound {label} ({} households) is in no community", int(compound.households_total())),
+        )
+        .features([compound.id.clone()])
+        .geometry(g)
+        .detail("layer", "compound"),
+    );
+}
+
+/// `plan.unassigned` for grid cell `k`.
+pub fn grid(ctx: &Ctx, k: usize, out: &mut Vec<Finding>) {
+    if ctx.analysis.grid_owner(k).is_some() {
+        return;
     }
+    let cell = &ctx.plan.grids[k];
+    let label = cell.code.as_deref().unwrap_or(&cell.id);
+    out.push(
+        ctx.finding(
+            "plan.unassigned",
+            "二（三）",
+            &[],
+            format!("网格 {label} 未纳入任何社区"),
+            format!("grid cell {label} is in no community"),
+        )
+        .features([cell.id.clone()])
+        .geometry(cell.geometry.clone())
+        .detail("layer", "grid"),
+    );
 }
 
 #[cfg(test)]

@@ -36,72 +36,72 @@ pub fn staffing(ctx: &Ctx, i: usize) -> Staffing {
     }
 }
 
-pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+/// Organisation findings of community `i`.
+pub fn community(ctx: &Ctx, i: usize, out: &mut Vec<Finding>) {
     let o = &ctx.profile.organisation;
-    for (i, c) in ctx.plan.communities.iter().enumerate() {
-        let name = ctx.name(i);
-        match c.committee_size {
-            None => out.push(ctx.finding(
+    let c = &ctx.plan.communities[i];
+    let name = ctx.name(i);
+    match c.committee_size {
+        None => out.push(ctx.finding(
+            "org.committee_size",
+            "三（三）",
+            &[i],
+            format!("{name}未填写“两委”成员人数（一般应为 {}–{} 人）", o.committee_min, o.committee_max),
+            format!("{name} does not state its committee size (normally {}–{} members)", o.committee_min, o.committee_max),
+        )),
+        Some(n) if n < o.committee_min || n > o.committee_max => out.push(
+            ctx.finding(
                 "org.committee_size",
                 "三（三）",
                 &[i],
-                format!("{name}未填写“两委”成员人数（一般应为 {}–{} 人）", o.committee_min, o.committee_max),
-                format!("{name} does not state its committee size (normally {}–{} members)", o.committee_min, o.committee_max),
-            )),
-            Some(n) if n < o.committee_min || n > o.committee_max => out.push(
-                ctx.finding(
-                    "org.committee_size",
-                    "三（三）",
-                    &[i],
-                    format!("{name}“两委”成员 {n} 人，一般应为 {}–{} 人", o.committee_min, o.committee_max),
-                    format!("{name}'s two committees have {n} members; normally {}–{}", o.committee_min, o.committee_max),
-                )
-                .detail("committee_size", n),
-            ),
-            Some(_) => {}
-        }
-        let missing: Vec<_> = match &c.committees {
-            None => o.required_committees.clone(),
-            Some(have) => o.required_committees.iter().copied().filter(|r| !have.contains(r)).collect(),
-        };
-        if !missing.is_empty() {
-            let zh = missing.iter().map(|m| m.name_zh()).collect::<Vec<_>>().join("、");
-            let en = missing.iter().map(|m| m.name_en()).collect::<Vec<_>>().join(", ");
+                format!("{name}“两委”成员 {n} 人，一般应为 {}–{} 人", o.committee_min, o.committee_max),
+                format!("{name}'s two committees have {n} members; normally {}–{}", o.committee_min, o.committee_max),
+            )
+            .detail("committee_size", n),
+        ),
+        Some(_) => {}
+    }
+    let missing: Vec<_> = match &c.committees {
+        None => o.required_committees.clone(),
+        Some(have) => o.required_committees.iter().copied().filter(|r| !have.contains(r)).collect(),
+    };
+    if !missing.is_empty() {
+        let zh = missing.iter().map(|m| m.name_zh()).collect::<Vec<_>>().join("、");
+        let en = missing.iter().map(|m| m.name_en()).collect::<Vec<_>>().join(", ");
+        out.push(
+            ctx.finding(
+                "org.missing_committee",
+                "三（三）",
+                &[i],
+                format!("{name}未设立{zh}委员会"),
+                format!("{name} has no {en} committee"),
+            )
+            .detail("missing", missing.iter().map(|m| m.as_str()).collect::<Vec<_>>()),
+        );
+    }
+    let s = staffing(ctx, i);
+    if let Some(n) = c.full_time_staff {
+        if n < s.full_time_staff_recommended {
             out.push(
                 ctx.finding(
-                    "org.missing_committee",
+                    "org.understaffed",
                     "三（三）",
                     &[i],
-                    format!("{name}未设立{zh}委员会"),
-                    format!("{name} has no {en} committee"),
+                    format!(
+                        "{name}有专职社区工作者 {n} 人；按每 {} 户 1 人，{} 户宜配备 {} 人",
+                        int(u64::from(o.households_per_staff)),
+                        int(ctx.households[i].counted),
+                        s.full_time_staff_recommended
+                    ),
+                    format!(
+                        "{name} has {n} full-time workers; at one per {} households, {} households call for {}",
+                        int(u64::from(o.households_per_staff)),
+                        int(ctx.households[i].counted),
+                        s.full_time_staff_recommended
+                    ),
                 )
-                .detail("missing", missing.iter().map(|m| m.as_str()).collect::<Vec<_>>()),
+                .detail("recommended", s.full_time_staff_recommended),
             );
-        }
-        let s = staffing(ctx, i);
-        if let Some(n) = c.full_time_staff {
-            if n < s.full_time_staff_recommended {
-                out.push(
-                    ctx.finding(
-                        "org.understaffed",
-                        "三（三）",
-                        &[i],
-                        format!(
-                            "{name}有专职社区工作者 {n} 人；按每 {} 户 1 人，{} 户宜配备 {} 人",
-                            int(u64::from(o.households_per_staff)),
-                            int(ctx.households[i].counted),
-                            s.full_time_staff_recommended
-                        ),
-                        format!(
-                            "{name} has {n} full-time workers; at one per {} households, {} households call for {}",
-                            int(u64::from(o.households_per_staff)),
-                            int(ctx.households[i].counted),
-                            s.full_time_staff_recommended
-                        ),
-                    )
-                    .detail("recommended", s.full_time_staff_recommended),
-                );
-            }
         }
     }
 }

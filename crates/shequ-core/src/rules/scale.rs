@@ -27,116 +27,115 @@ use super::{Ctx, FindingExt};
 use crate::fmt::int;
 use crate::report::Finding;
 
-pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for i in 0..ctx.plan.communities.len() {
-        let band = ctx.profile.band(ctx.plan.communities[i].kind);
-        let total = ctx.households[i].counted;
-        let name = ctx.name(i);
-        if total > band.split_above {
-            let parts = total.div_ceil(band.target_max.max(1));
+/// Scale findings of community `i`.
+pub fn community(ctx: &Ctx, i: usize, out: &mut Vec<Finding>) {
+    let band = ctx.profile.band(ctx.plan.communities[i].kind);
+    let total = ctx.households[i].counted;
+    let name = ctx.name(i);
+    if total > band.split_above {
+        let parts = total.div_ceil(band.target_max.max(1));
+        out.push(
+            ctx.finding(
+                "scale.split_required",
+                "三（一）",
+                &[i],
+                format!("{name}共 {} 户，超过 {} 户，应拆分为 {parts} 个社区", int(total), int(band.split_above)),
+                format!("{name} has {} households, more than {}: split it into {parts} communities", int(total), int(band.split_above)),
+            )
+            .detail("households_total", total)
+            .detail("suggested_parts", parts),
+        );
+    } else if total > band.target_max {
+        let similar: Vec<usize> = neighbours(ctx, i)
+            .filter(|&j| ctx.households[j].counted > ctx.profile.band(ctx.plan.communities[j].kind).target_max)
+            .collect();
+        let (zh_with, en_with, parts) = if similar.is_empty() {
+            (String::new(), String::new(), None)
+        } else {
+            let sum = total + similar.iter().map(|&j| ctx.households[j].counted).sum::<u64>();
+            let parts = sum.div_ceil(band.target_max.max(1));
+            (
+                format!("，如与{}共 {} 户统筹划分为 {parts} 个社区", ctx.names(&similar, "、"), int(sum)),
+                format!("; e.g. with {} ({} households together) into {parts} communities", ctx.names(&similar, ", "), int(sum)),
+                Some(parts),
+            )
+        };
+        let ids: Vec<&str> = similar.iter().map(|&j| ctx.plan.communities[j].id.as_str()).collect();
+        out.push(
+            ctx.finding(
+                "scale.too_large",
+                "二（一）、三（一）",
+                &[i],
+                format!("{name}共 {} 户，超过 {} 户的目标上限；可与规模相近的相邻社区统筹规划、重新划分{zh_with}", int(total), int(band.target_max)),
+                format!("{name} has {} households, above the target of {}: re-plan it with similar-sized neighbours{en_with}", int(total), int(band.target_max)),
+            )
+            .detail("households_total", total)
+            .detail("replan_with", json!(ids))
+            .detail("replan_parts", json!(parts)),
+        );
+    } else if total < band.merge_below {
+        let mut candidates: Vec<(usize, u64)> = neighbours(ctx, i)
+            .map(|j| (j, total + ctx.households[j].counted))
+            .filter(|&(j, merged)| merged <= ctx.profile.band(ctx.plan.communities[j].kind).target_max)
+            .collect();
+        let mid = (band.target_min + band.target_max) / 2;
+        candidates.sort_by_key(|&(j, merged)| (merged.abs_diff(mid), j));
+        let (zh_c, en_c) = if candidates.is_empty() {
+            (
+                format!("；相邻社区中没有合并后不超过 {} 户的", int(band.target_max)),
+                format!("; no neighbour stays within {} households after merging", int(band.target_max)),
+            )
+        } else {
+            let zh = candidates.iter().map(|&(j, m)| format!("{}（合并后 {} 户）", ctx.name(j), int(m))).collect::<Vec<_>>();
+            let en = candidates.iter().map(|&(j, m)| format!("{} ({} households)", ctx.name(j), int(m))).collect::<Vec<_>>();
+            (format!("，可与{}合并", zh.join("、")), format!("; it could merge with {}", en.join(", ")))
+        };
+        out.push(
+            ctx.finding(
+                "scale.too_small",
+                "二（一）",
+                &[i],
+                format!("{name}仅 {} 户，少于 {} 户，宜与相邻社区合并{zh_c}", int(total), int(band.merge_below)),
+                format!("{name} has only {} households, fewer than {}: merge it with a neighbour{en_c}", int(total), int(band.merge_below)),
+            )
+            .detail("households_total", total)
+            .detail(
+                "merge_candidates",
+                json!(candidates
+                    .iter()
+                    .map(|&(j, m)| json!({"id": ctx.plan.communities[j].id, "merged_total": m, "within_target": m >= band.target_min}))
+                    .collect::<Vec<_>>()),
+            ),
+        );
+    } else if total < band.target_min {
+        let single = match ctx.compounds_of[i].as_slice() {
+            [k] if ctx.households[i].counted >= ctx.profile.scale.single_compound_min => Some(*k),
+            _ => None,
+        };
+        if let Some(k) = single {
+            let compound = &ctx.plan.compounds[k];
             out.push(
                 ctx.finding(
-                    "scale.split_required",
+                    "scale.single_compound",
                     "三（一）",
                     &[i],
-                    format!("{name}共 {} 户，超过 {} 户，应拆分为 {parts} 个社区", int(total), int(band.split_above)),
-                    format!("{name} has {} households, more than {}: split it into {parts} communities", int(total), int(band.split_above)),
+                    format!("{name}由单个住宅区{}（{} 户）组成，可试行以住宅区单独设立社区", compound.name, int(total)),
+                    format!("{name} is one residential compound, {} ({} households), which may form a community of its own", compound.name, int(total)),
                 )
-                .detail("households_total", total)
-                .detail("suggested_parts", parts),
+                .features([compound.id.clone()])
+                .detail("households_total", total),
             );
-        } else if total > band.target_max {
-            let similar: Vec<usize> = neighbours(ctx, i)
-                .filter(|&j| ctx.households[j].counted > ctx.profile.band(ctx.plan.communities[j].kind).target_max)
-                .collect();
-            let (zh_with, en_with, parts) = if similar.is_empty() {
-                (String::new(), String::new(), None)
-            } else {
-                let sum = total + similar.iter().map(|&j| ctx.households[j].counted).sum::<u64>();
-                let parts = sum.div_ceil(band.target_max.max(1));
-                (
-                    format!("，如与{}共 {} 户统筹划分为 {parts} 个社区", ctx.names(&similar, "、"), int(sum)),
-                    format!("; e.g. with {} ({} households together) into {parts} communities", ctx.names(&similar, ", "), int(sum)),
-                    Some(parts),
-                )
-            };
-            let ids: Vec<&str> = similar.iter().map(|&j| ctx.plan.communities[j].id.as_str()).collect();
+        } else {
             out.push(
                 ctx.finding(
-                    "scale.too_large",
-                    "二（一）、三（一）",
+                    "scale.below_target",
+                    "三（一）",
                     &[i],
-                    format!("{name}共 {} 户，超过 {} 户的目标上限；可与规模相近的相邻社区统筹规划、重新划分{zh_with}", int(total), int(band.target_max)),
-                    format!("{name} has {} households, above the target of {}: re-plan it with similar-sized neighbours{en_with}", int(total), int(band.target_max)),
+                    format!("{name}共 {} 户，低于 {}–{} 户的目标规模", int(total), int(band.target_min), int(band.target_max)),
+                    format!("{name} has {} households, below the target of {}–{}", int(total), int(band.target_min), int(band.target_max)),
                 )
-                .detail("households_total", total)
-                .detail("replan_with", json!(ids))
-                .detail("replan_parts", json!(parts)),
+                .detail("households_total", total),
             );
-        } else if total < band.merge_below {
-            let mut candidates: Vec<(usize, u64)> = neighbours(ctx, i)
-                .map(|j| (j, total + ctx.households[j].counted))
-                .filter(|&(j, merged)| merged <= ctx.profile.band(ctx.plan.communities[j].kind).target_max)
-                .collect();
-            let mid = (band.target_min + band.target_max) / 2;
-            candidates.sort_by_key(|&(j, merged)| (merged.abs_diff(mid), j));
-            let (zh_c, en_c) = if candidates.is_empty() {
-                (
-                    format!("；相邻社区中没有合并后不超过 {} 户的", int(band.target_max)),
-                    format!("; no neighbour stays within {} households after merging", int(band.target_max)),
-                )
-            } else {
-                let zh = candidates.iter().map(|&(j, m)| format!("{}（合并后 {} 户）", ctx.name(j), int(m))).collect::<Vec<_>>();
-                let en = candidates.iter().map(|&(j, m)| format!("{} ({} households)", ctx.name(j), int(m))).collect::<Vec<_>>();
-                (format!("，可与{}合并", zh.join("、")), format!("; it could merge with {}", en.join(", ")))
-            };
-            out.push(
-                ctx.finding(
-                    "scale.too_small",
-                    "二（一）",
-                    &[i],
-                    format!("{name}仅 {} 户，少于 {} 户，宜与相邻社区合并{zh_c}", int(total), int(band.merge_below)),
-                    format!("{name} has only {} households, fewer than {}: merge it with a neighbour{en_c}", int(total), int(band.merge_below)),
-                )
-                .detail("households_total", total)
-                .detail(
-                    "merge_candidates",
-                    json!(candidates
-                        .iter()
-                        .map(|&(j, m)| json!({"id": ctx.plan.communities[j].id, "merged_total": m, "within_target": m >= band.target_min}))
-                        .collect::<Vec<_>>()),
-                ),
-            );
-        } else if total < band.target_min {
-            let single = match ctx.compounds_of[i].as_slice() {
-                [k] if ctx.households[i].counted >= ctx.profile.scale.single_compound_min => Some(*k),
-                _ => None,
-            };
-            if let Some(k) = single {
-                let compound = &ctx.plan.compounds[k];
-                out.push(
-                    ctx.finding(
-                        "scale.single_compound",
-                        "三（一）",
-                        &[i],
-                        format!("{name}由单个住宅区{}（{} 户）组成，可试行以住宅区单独设立社区", compound.name, int(total)),
-                        format!("{name} is one residential compound, {} ({} households), which may form a community of its own", compound.name, int(total)),
-                    )
-                    .features([compound.id.clone()])
-                    .detail("households_total", total),
-                );
-            } else {
-                out.push(
-                    ctx.finding(
-                        "scale.below_target",
-                        "三（一）",
-                        &[i],
-                        format!("{name}共 {} 户，低于 {}–{} 户的目标规模", int(total), int(band.target_min), int(band.target_max)),
-                        format!("{name} has {} households, below the target of {}–{}", int(total), int(band.target_min), int(band.target_max)),
-                    )
-                    .detail("households_total", total),
-                );
-            }
         }
     }
 }

@@ -1,0 +1,438 @@
+//! WebAssembly binding of the Shequ engine: one exported class, [`Engine`].
+//!
+//! No rule logic lives here. This crate converts: JavaScript strings and
+//! typed arrays in, [`shequ_core`] calls, plain objects and packed typed
+//! arrays out. Geometry crosses packed (`Float64Array` plus offsets) because
+//! a per-vertex object costs more than the evaluation itself. The shapes of
+//! everything returned are declared in `types.d.ts`.
+
+use geo::{Coord, Point};
+use js_sys::{Array, Error, Float64Array, Object, Reflect, Uint32Array, Uint8Array};
+use serde::Serialize;
+use serde_json::Value;
+use shequ_core::load::{load_layers, LoadErrors, LoadOptions};
+use shequ_core::model::{CommunityKind, Layer, Plan};
+use shequ_core::profile::Profile;
+use shequ_core::session::{CenterPatch, CommunityPatch, Delta, EditError, Session};
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &str = include_str!("types.d.ts");
+
+#[wasm_bindgen(start)]
+pub fn start() {
+    #[cfg(feature = "console_error_panic_hook")]
+    console_error_panic_hook::set_once();
+}
+
+/// A plan being checked and edited.
+#[wasm_bindgen]
+pub struct Engine {
+    session: Session,
+    notes: Vec<shequ_core::load::LoadNote>,
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// Loads a plan (GeoJSON text). `profile`: '' for the default, a built-in
+    /// name, or the text of a TOML/JSON profile. Throws `LoadError`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(text: &str, file_name: &str, profile: &str) -> Result<Engine, JsValue> {
+        Self::from_files(&[(None, file_name, text)], profile)
+    }
+
+    /// Loads a plan from several files: `[{layer, name, text}]`, `layer` null
+    /// when the features say their own layer.
+    #[wasm_bindgen(js_name = fromLayers)]
+    pub fn from_layers(files: JsValue, profile: &str) -> Result<Engine, JsValue> {
+        #[derive(serde::Deserialize)]
+        struct File {
+            layer: Option<String>,
+            name: String,
+            text: String,
+        }
+        let files: Vec<File> = serde_wasm_bindgen::from_value(files).map_err(|e| Error::new(&format!("fromLayers expects [{{layer, name, text}}]: {e}")))?;
+        let mut parsed = Vec::with_capacity(files.len());
+        for f in &files {
+            let layer = match &f.layer {
+                None => None,
+                Some(l) => Some(Layer::parse(l).ok_or_else(|| Error::new(&format!("{}: unknown layer {l:?}", f.name)))?),
+            };
+            parsed.push((layer, f.name.as_str(), f.text.as_str()));
+        }
+        Self::from_files(&parsed, profile)
+    }
+
+    fn from_files(files: &[(Option<Layer>, &str, &str)], profile: &str) -> Result<Engine, JsValue> {
+        let profile = profile_from(profile)?;
+        let inputs: Vec<(Option<Layer>, &str, &[u8])> = files.iter().map(|(l, n, t)| (*l, *n, t.as_bytes())).collect();
+        let loaded = load_layers(&inputs, &LoadOptions::default()).map_err(load_error)?;
+        Ok(Engine { session: Session::new(loaded.plan, profile), notes: loaded.notes })
+    }
+
+    /// The built-in profiles: `[{name, title_zh, title_en}]`.
+    pub fn profiles() -> JsValue {
+        let list: Vec<Value> = Profile::builtin_names()
+            .filter_map(|n| Profile::builtin(n).ok())
+            .map(|p| serde_json::json!({"name": p.name, "title_zh": p.title_zh, "title_en": p.title_en}))
+            .collect();
+        to_js(&list)
+    }
+
+    /// Repairs made while loading.
+    pub fn notes(&self) -> JsValue {
+        to_js(&self.notes)
+    }
+
+    /// The name of the rule profile in use.
+    pub fn profile(&self) -> String {
+        self.session.profile().name.clone()
+    }
+
+    /// The full report.
+    pub fn report(&self) -> JsValue {
+        to_js(self.session.report())
+    }
+
+    /// Geometry of every community, packed.
+    pub fn geometry(&self) -> JsValue {
+        let plan = self.session.plan();
+        pack(plan, plan.communities.iter().map(|c| c.id.as_str()))
+    }
+
+    /// One data layer as a GeoJSON FeatureCollection object.
+    pub fn layer(&self, name: &str) -> Result<JsValue, JsValue> {
+        let layer = Layer::parse(name).ok_or_else(|| Error::new(&format!("unknown layer {name:?}")))?;
+        let fc = geojson::FeatureCollection { bbox: None, features: shequ_core::export::layer_features(self.session.plan(), layer), foreign_members: None };
+        Ok(to_js(&fc))
+    }
+
+    /// The plan as GeoJSON text, in the format the loader reads.
+    #[wasm_bindgen(js_name = exportPlan)]
+    pub fn export_plan(&self) -> String {
+        shequ_core::export::to_geojson_string(self.session.plan())
+    }
+
+    /// Compares from now on against this plan instead of the plan as first loaded.
+    #[wasm_bindgen(js_name = setBaseline)]
+    pub fn set_baseline(&mut self, text: &str, file_name: &str) -> Result<(), JsValue> {
+        let loaded = load_layers(&[(None, file_name, text.as_bytes())], &LoadOptions::default()).map_err(load_error)?;
+        self.session.set_baseline(loaded.plan);
+        Ok(())
+    }
+
+    /// Boundary vertices inside a box: `{ids, coords, degree}`.
+    pub fn nodes(&self, west: f64, south: f64, east: f64, north: f64) -> JsValue {
+        let topo = self.session.topology();
+        let ids: Vec<u32> = topo.nodes_in(west, south, east, north).collect();
+        let coords: Vec<f64> = ids.iter().flat_map(|&n| {
+            let c = topo.coord(n);
+            [c.x, c.y]
+        }).collect();
+        let degree: Vec<u8> = ids.iter().map(|&n| topo.degree(n).min(255) as u8).collect();
+        let o = Object::new();
+        set(&o, "ids", &Uint32Array::from(&ids[..]).into());
+        set(&o, "coords", &Float64Array::from(&coords[..]).into());
+        set(&o, "degree", &Uint8Array::from(&degree[..]).into());
+        o.into()
+    }
+
+    #[wasm_bindgen(js_name = beginDrag)]
+    pub fn begin_drag(&mut self, node: u32) -> Result<(), JsValue> {
+        self.session.begin_drag(node).map_err(edit_error)
+    }
+
+    #[wasm_bindgen(js_name = dragTo)]
+    pub fn drag_to(&mut self, lon: f64, lat: f64, snap_metres: f64) -> Result<JsValue, JsValue> {
+        let d = self.session.drag_to(Coord { x: lon, y: lat }, snap_metres).map_err(edit_error)?;
+        Ok(self.delta(d))
+    }
+
+    #[wasm_bindgen(js_name = endDrag)]
+    pub fn end_drag(&mut self) -> Result<JsValue, JsValue> {
+        let d = self.session.end_drag().map_err(edit_error)?;
+        Ok(self.delta(d))
+    }
+
+    #[wasm_bindgen(js_name = cancelDrag)]
+    pub fn cancel_drag(&mut self) -> Result<JsValue, JsValue> {
+        let d = self.session.cancel_drag().map_err(edit_error)?;
+        Ok(self.delta(d))
+    }
+
+    #[wasm_bindgen(js_name = insertVertex)]
+    pub fn insert_vertex(&mut self, lon: f64, lat: f64, tolerance_metres: f64) -> Result<JsValue, JsValue> {
+        let d = self.session.insert_vertex(Coord { x: lon, y: lat }, tolerance_metres).map_err(edit_error)?;
+        Ok(self.delta(d))
+    }
+
+    #[wasm_bindgen(js_name = deleteVertex)]
+    pub fn delete_vertex(&mut self, node: u32) -> Result<JsValue, JsValue> {
+        let d = self.session.delete_vertex(node).map_err(edit_error)?;
+        Ok(self.delta(d))
+    }
+
+    /// Gives a compound or grid cell (`layer` = 'compound' | 'grid') to a community.
+    pub fn reassign(&mut self, layer: &str, feature_id: &str, community_id: &str) -> Result<JsValue, JsValue> {
+        let layer = Layer::parse(layer).ok_or_else(|| edit_error(bad_value("layer", "'compound' or 'grid'")))?;
+        let d = self.session.reassign(layer, feature_id, community_id).map_err(edit_error)?;
+        Ok(self.delta(d))
+    }
+
+    /// Splits a community along a line given as lon,lat pairs.
+    pub fn split(&mut self, community_id: &str, line: &[f64]) -> Result<JsValue, JsValue> {
+        let d = self.session.split(community_id, &coords(line)).map_err(edit_error)?;
+        Ok(self.delta(d))
+    }
+
+    pub fn merge(&mut self, keep_id: &str, absorb_id: &str) -> Result<JsValue, JsValue> {
+        let d = self.session.merge(keep_id, absorb_id).map_err(edit_error)?;
+        Ok(self.delta(d))
+    }
+
+    /// Creates a community from a ring of lon,lat pairs (not closed).
+    #[wasm_bindgen(js_name = createCommunity)]
+    pub fn create_community(&mut self, ring: &[f64], id: &str, name: &str) -> Result<JsValue, JsValue> {
+        let d = self.session.create_community(&coords(ring), id, name).map_err(edit_error)?;
+        Ok(self.delta(d))
+    }
+
+    #[wasm_bindgen(js_name = deleteCommunity)]
+    pub fn delete_community(&mut self, id: &str) -> Result<JsValue, JsValue> {
+        let d = self.session.delete_community(id).map_err(edit_error)?;
+        Ok(self.delta(d))
+    }
+
+    /// Changes a community's properties: `{name, kind, committee_size,
+    /// full_time_staff, committees, service_center}`; null clears a value.
+    #[wasm_bindgen(js_name = updateCommunity)]
+    pub fn update_community(&mut self, id: &str, patch: JsValue) -> Result<JsValue, JsValue> {
+        let patch = community_patch(&object(patch)?).map_err(edit_error)?;
+        let d = self.session.update_community(id, &patch).map_err(edit_error)?;
+        Ok(self.delta(d))
+    }
+
+    /// Changes a service centre: `{name, floor_area_m2, services, lon, lat}`.
+    #[wasm_bindgen(js_name = updateCenter)]
+    pub fn update_center(&mut self, id: &str, patch: JsValue) -> Result<JsValue, JsValue> {
+        let patch = center_patch(&object(patch)?).map_err(edit_error)?;
+        let d = self.session.update_center(id, &patch).map_err(edit_error)?;
+        Ok(self.delta(d))
+    }
+
+    pub fn undo(&mut self) -> JsValue {
+        self.session.undo().map_or(JsValue::UNDEFINED, |d| self.delta(d))
+    }
+
+    pub fn redo(&mut self) -> JsValue {
+        self.session.redo().map_or(JsValue::UNDEFINED, |d| self.delta(d))
+    }
+
+    #[wasm_bindgen(js_name = canUndo)]
+    pub fn can_undo(&self) -> bool {
+        self.session.can_undo()
+    }
+
+    #[wasm_bindgen(js_name = canRedo)]
+    pub fn can_redo(&self) -> bool {
+        self.session.can_redo()
+    }
+
+    /// Labels of the next undo and redo: `{undo: {zh, en} | null, redo: …}`.
+    pub fn history(&self) -> JsValue {
+        let (undo, redo) = self.session.history();
+        to_js(&serde_json::json!({"undo": undo, "redo": redo}))
+    }
+
+    fn delta(&self, d: Delta) -> JsValue {
+        #[derive(Serialize)]
+        struct Findings<'a> {
+            added: &'a [shequ_core::Finding],
+            removed: &'a [String],
+        }
+        #[derive(Serialize)]
+        struct Out<'a> {
+            removed: &'a [String],
+            added: &'a [String],
+            communities: &'a [shequ_core::report::CommunityReport],
+            order: &'a [String],
+            findings: Findings<'a>,
+            totals: &'a shequ_core::report::Totals,
+            adjustment: &'a [shequ_core::report::AdjustmentCandidate],
+            comparison: &'a Option<shequ_core::Comparison>,
+            pending: &'a [&'static str],
+            nodes_changed: bool,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            snapped: &'a Option<shequ_core::session::Snapped>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            reverted: &'a Option<shequ_core::session::Label>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            node: Option<u32>,
+        }
+        let out = to_js(&Out {
+            removed: &d.removed,
+            added: &d.added,
+            communities: &d.communities,
+            order: &d.order,
+            findings: Findings { added: &d.findings_added, removed: &d.findings_removed },
+            totals: &d.totals,
+            adjustment: &d.adjustment,
+            comparison: &d.comparison,
+            pending: &d.pending,
+            nodes_changed: d.nodes_changed,
+            snapped: &d.snapped,
+            reverted: &d.reverted,
+            node: d.node,
+        });
+        let geometry = pack(self.session.plan(), d.geometry.iter().map(String::as_str));
+        let _ = Reflect::set(&out, &"geometry".into(), &geometry);
+        out
+    }
+}
+
+fn to_js<T: Serialize + ?Sized>(v: &T) -> JsValue {
+    // Plain data always serialises; a failure would be a bug in a type above.
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL)
+}
+
+fn set(o: &Object, key: &str, v: &JsValue) {
+    let _ = Reflect::set(o, &key.into(), v);
+}
+
+/// Communities `ids` packed: coords (lon,lat pairs) with ring, polygon and community offsets.
+fn pack<'a>(plan: &Plan, ids: impl Iterator<Item = &'a str>) -> JsValue {
+    let (mut coords, mut rings, mut polygons, mut communities) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let out_ids = Array::new();
+    for id in ids {
+        let Some(c) = plan.community(id) else { continue };
+        out_ids.push(&JsValue::from_str(id));
+        communities.push(polygons.len() as u32);
+        for p in &c.geometry.0 {
+            polygons.push(rings.len() as u32);
+            for ring in std::iter::once(p.exterior()).chain(p.interiors()) {
+                rings.push((coords.len() / 2) as u32);
+                for c in &ring.0 {
+                    coords.push(c.x);
+                    coords.push(c.y);
+                }
+            }
+        }
+    }
+    rings.push((coords.len() / 2) as u32);
+    polygons.push(rings.len() as u32 - 1);
+    communities.push(polygons.len() as u32 - 1);
+    let o = Object::new();
+    set(&o, "ids", &out_ids.into());
+    set(&o, "coords", &Float64Array::from(&coords[..]).into());
+    set(&o, "rings", &Uint32Array::from(&rings[..]).into());
+    set(&o, "polygons", &Uint32Array::from(&polygons[..]).into());
+    set(&o, "communities", &Uint32Array::from(&communities[..]).into());
+    o.into()
+}
+
+fn coords(flat: &[f64]) -> Vec<Coord> {
+    flat.chunks_exact(2).map(|p| Coord { x: p[0], y: p[1] }).collect()
+}
+
+fn profile_from(p: &str) -> Result<Profile, JsValue> {
+    let trimmed = p.trim();
+    let result = if trimmed.is_empty() {
+        Ok(Profile::default_profile())
+    } else if Profile::builtin_names().any(|n| n == trimmed) {
+        Profile::builtin(trimmed)
+    } else {
+        Profile::parse("profile", p)
+    };
+    result.map_err(|e| {
+        let err = Error::new(&e.to_string());
+        err.set_name("ProfileError");
+        err.into()
+    })
+}
+
+/// A `LoadError` JavaScript error: `name`, `errors` (with both messages), `more`.
+fn load_error(e: LoadErrors) -> JsValue {
+    #[derive(Serialize)]
+    struct Problem<'a> {
+        #[serde(flatten)]
+        e: &'a shequ_core::load::LoadError,
+        message_en: String,
+        message_zh: String,
+    }
+    let first = e.errors.first().map(|x| x.message_en()).unwrap_or_default();
+    let err = Error::new(&first);
+    err.set_name("LoadError");
+    let problems: Vec<Problem> = e.errors.iter().map(|x| Problem { e: x, message_en: x.message_en(), message_zh: x.message_zh() }).collect();
+    let _ = Reflect::set(&err, &"errors".into(), &to_js(&problems));
+    let _ = Reflect::set(&err, &"more".into(), &JsValue::from(e.more as u32));
+    err.into()
+}
+
+/// An `EditError` JavaScript error: `name`, `code`, `message_zh`, `message_en`.
+fn edit_error(e: EditError) -> JsValue {
+    let err = Error::new(&e.message_en);
+    err.set_name("EditError");
+    let _ = Reflect::set(&err, &"code".into(), &JsValue::from_str(e.code));
+    let _ = Reflect::set(&err, &"message_zh".into(), &JsValue::from_str(&e.message_zh));
+    let _ = Reflect::set(&err, &"message_en".into(), &JsValue::from_str(&e.message_en));
+    err.into()
+}
+
+fn bad_value(field: &str, expected: &str) -> EditError {
+    EditError {
+        code: "edit.bad_value",
+        message_zh: format!("{field} 的取值无效，应为 {expected}"),
+        message_en: format!("{field} must be {expected}"),
+    }
+}
+
+fn object(v: JsValue) -> Result<serde_json::Map<String, Value>, JsValue> {
+    match serde_wasm_bindgen::from_value::<Value>(v) {
+        Ok(Value::Object(m)) => Ok(m),
+        _ => Err(edit_error(bad_value("patch", "an object"))),
+    }
+}
+
+/// `None` when absent, `Some(None)` when null, `Some(Some(v))` otherwise.
+fn field<T>(m: &serde_json::Map<String, Value>, key: &str, expected: &str, parse: impl Fn(&Value) -> Option<T>) -> Result<Option<Option<T>>, EditError> {
+    match m.get(key) {
+        None => Ok(None),
+        Some(Value::Null) => Ok(Some(None)),
+        Some(v) => parse(v).map(|t| Some(Some(t))).ok_or_else(|| bad_value(key, expected)),
+    }
+}
+
+fn count(v: &Value) -> Option<u32> {
+    v.as_u64().and_then(|n| u32::try_from(n).ok()).filter(|&n| n <= 10_000)
+}
+
+fn list<T>(v: &Value, parse: fn(&str) -> Option<T>) -> Option<Vec<T>> {
+    v.as_array()?.iter().map(|x| x.as_str().and_then(parse)).collect()
+}
+
+fn community_patch(m: &serde_json::Map<String, Value>) -> Result<CommunityPatch, EditError> {
+    Ok(CommunityPatch {
+        name: field(m, "name", "text", |v| v.as_str().map(str::to_string))?.flatten(),
+        kind: field(m, "kind", "standard, old_town or apartment", |v| v.as_str().and_then(CommunityKind::parse))?.flatten(),
+        committee_size: field(m, "committee_size", "a whole number", count)?,
+        full_time_staff: field(m, "full_time_staff", "a whole number", count)?,
+        committees: field(m, "committees", "a list of committee names", |v| list(v, shequ_core::model::Committee::parse))?,
+        service_center: field(m, "service_center", "a service centre id", |v| v.as_str().map(str::to_string))?,
+    })
+}
+
+fn center_patch(m: &serde_json::Map<String, Value>) -> Result<CenterPatch, EditError> {
+    let lon = field(m, "lon", "a longitude", Value::as_f64)?.flatten();
+    let lat = field(m, "lat", "a latitude", Value::as_f64)?.flatten();
+    let location = match (lon, lat) {
+        (Some(x), Some(y)) => Some(Point::new(x, y)),
+        (None, None) => None,
+        _ => return Err(bad_value("lon/lat", "both a longitude and a latitude")),
+    };
+    Ok(CenterPatch {
+        name: field(m, "name", "text", |v| v.as_str().map(str::to_string))?.flatten(),
+        floor_area_m2: field(m, "floor_area_m2", "a number of square metres", Value::as_f64)?,
+        services: field(m, "services", "a list of service names", |v| list(v, shequ_core::model::Service::parse))?,
+        location,
+    })
+}

@@ -1,0 +1,112 @@
+//! The binding as JavaScript sees it, run in Node by `wasm-pack test --node`.
+
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{Array, Float64Array, Reflect, Uint32Array};
+use shequ_wasm::Engine;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+fn get(v: &JsValue, key: &str) -> JsValue {
+    Reflect::get(v, &key.into()).unwrap()
+}
+
+fn plan() -> String {
+    shequ_core::export::to_geojson_string(&shequ_core::testing::row_plan(&[("A", &[1200, 1300]), ("B", &[900, 900])]))
+}
+
+fn households(report: &JsValue, id: &str) -> f64 {
+    let communities: Array = get(report, "communities").unchecked_into();
+    communities.iter().find(|c| get(c, "id").as_string().as_deref() == Some(id)).map(|c| get(&c, "households").as_f64().unwrap()).unwrap()
+}
+
+#[wasm_bindgen_test]
+fn loads_and_reports() {
+    let e = Engine::new(&plan(), "plan.geojson", "").unwrap();
+    let r = e.report();
+    assert_eq!(get(&r, "profile").as_string().unwrap(), "yangzhou-2022");
+    assert_eq!(households(&r, "A"), 2500.0);
+    assert_eq!(e.profile(), "yangzhou-2022");
+}
+
+#[wasm_bindgen_test]
+fn bad_file_throws_a_load_error_naming_the_field() {
+    let text = plan().replacen("\"households\":1200", "\"households\":-5", 1);
+    let err = Engine::new(&text, "bad.geojson", "").err().unwrap();
+    assert_eq!(get(&err, "name").as_string().unwrap(), "LoadError");
+    let errors: Array = get(&err, "errors").unchecked_into();
+    let first = errors.get(0);
+    assert_eq!(get(&first, "field").as_string().unwrap(), "households");
+    assert_eq!(get(&first, "file").as_string().unwrap(), "bad.geojson");
+    assert!(get(&first, "message_zh").as_string().unwrap().contains("负数"));
+}
+
+#[wasm_bindgen_test]
+fn geometry_is_packed() {
+    let e = Engine::new(&plan(), "plan.geojson", "").unwrap();
+    let g = e.geometry();
+    let coords: Float64Array = get(&g, "coords").unchecked_into();
+    let rings: Uint32Array = get(&g, "rings").unchecked_into();
+    let communities: Uint32Array = get(&g, "communities").unchecked_into();
+    assert_eq!(communities.to_vec(), [0, 1, 2]);
+    assert_eq!(rings.to_vec(), [0, 5, 10]);
+    assert_eq!(coords.length(), 20);
+    assert_eq!(coords.get_index(0), 119.40);
+}
+
+#[wasm_bindgen_test]
+fn drag_returns_a_delta_and_undo_restores() {
+    let mut e = Engine::new(&plan(), "plan.geojson", "").unwrap();
+    let nodes = e.nodes(119.4099, 32.3899, 119.4101, 32.4001);
+    let ids: Uint32Array = get(&nodes, "ids").unchecked_into();
+    assert_eq!(ids.length(), 2, "the two ends of the shared edge");
+    let degree = get(&nodes, "degree");
+    assert_eq!(Reflect::get(&degree, &0.into()).unwrap().as_f64(), Some(2.0));
+    for k in 0..2 {
+        let n = ids.get_index(k);
+        let coords: Float64Array = get(&nodes, "coords").unchecked_into();
+        e.begin_drag(n).unwrap();
+        let d = e.drag_to(119.4045, coords.get_index(2 * k + 1), 0.0).unwrap();
+        let changed: Array = get(&get(&d, "geometry"), "ids").unchecked_into();
+        assert_eq!(changed.length(), 2);
+        e.end_drag().unwrap();
+    }
+    assert_eq!(households(&e.report(), "B"), 3100.0);
+    assert!(e.can_undo());
+    let d = e.undo();
+    assert!(!d.is_undefined());
+    e.undo();
+    assert_eq!(households(&e.report(), "B"), 1800.0);
+    assert!(e.redo().is_object());
+}
+
+#[wasm_bindgen_test]
+fn refused_edits_throw_edit_errors() {
+    let mut e = Engine::new(&plan(), "plan.geojson", "").unwrap();
+    let err = e.merge("A", "nope").err().unwrap();
+    assert_eq!(get(&err, "name").as_string().unwrap(), "EditError");
+    assert_eq!(get(&err, "code").as_string().unwrap(), "edit.no_community");
+    let patch = js_sys::JSON::parse(r#"{"committee_size": "twelve"}"#).unwrap();
+    let err = e.update_community("A", patch).err().unwrap();
+    assert_eq!(get(&err, "code").as_string().unwrap(), "edit.bad_value");
+}
+
+#[wasm_bindgen_test]
+fn property_patch_changes_findings() {
+    let mut e = Engine::new(&plan(), "plan.geojson", "").unwrap();
+    let patch = js_sys::JSON::parse(r#"{"committee_size": 12, "name": "文昌社区"}"#).unwrap();
+    let d = e.update_community("A", patch).unwrap();
+    let added: Array = get(&get(&d, "findings"), "added").unchecked_into();
+    assert!(added.iter().any(|f| get(&f, "code").as_string().as_deref() == Some("org.committee_size")));
+    assert!(e.export_plan().contains("文昌社区"));
+}
+
+#[wasm_bindgen_test]
+fn profiles_are_listed_and_chosen() {
+    let list: Array = Engine::profiles().unchecked_into();
+    assert_eq!(list.length(), 2);
+    let e = Engine::new(&plan(), "plan.geojson", "national-2025").unwrap();
+    assert_eq!(e.profile(), "national-2025");
+    let err = Engine::new(&plan(), "plan.geojson", "[scale]\nnope = 1").err().unwrap();
+    assert_eq!(get(&err, "name").as_string().unwrap(), "ProfileError");
+}
