@@ -26,10 +26,15 @@ use serde::{Deserialize, Serialize};
 use crate::model::{Committee, CommunityKind, Service};
 use crate::report::Severity;
 
-const BUILTIN: [(&str, &str); 2] = [
+include!(concat!(env!("OUT_DIR"), "/builtin_profiles.rs"));
+
+/// The built-in profiles as their commented TOML source, for people to read.
+pub const BUILTIN_TOML: &[(&str, &str)] = &[
     ("yangzhou-2022", include_str!("../profiles/yangzhou-2022.toml")),
     ("national-2025", include_str!("../profiles/national-2025.toml")),
 ];
+
+type Table = serde_json::Map<String, serde_json::Value>;
 
 /// The name of the profile used when none is chosen.
 pub const DEFAULT_PROFILE: &str = "yangzhou-2022";
@@ -132,19 +137,19 @@ impl std::error::Error for ProfileError {}
 impl Profile {
     /// Names of the built-in profiles, default first.
     pub fn builtin_names() -> impl Iterator<Item = &'static str> {
-        BUILTIN.iter().map(|(name, _)| *name)
+        BUILTIN_JSON.iter().map(|(name, _)| *name)
     }
 
     /// A built-in profile by name.
     pub fn builtin(name: &str) -> Result<Profile, ProfileError> {
-        let (_, text) = BUILTIN.iter().find(|(n, _)| *n == name).ok_or_else(|| ProfileError {
+        let (_, text) = BUILTIN_JSON.iter().find(|(n, _)| *n == name).ok_or_else(|| ProfileError {
             file: name.to_string(),
             message: format!(
                 "no built-in profile is called {name:?}; choose one of {} or give the path of a .toml or .json profile",
                 Self::builtin_names().collect::<Vec<_>>().join(", ")
             ),
         })?;
-        Self::parse(&format!("{name}.toml"), text)
+        Self::parse(&format!("{name}.json"), text)
     }
 
     /// The default profile, `yangzhou-2022`.
@@ -153,22 +158,18 @@ impl Profile {
         Self::builtin(DEFAULT_PROFILE).expect("built-in profile parses")
     }
 
-    /// Reads a profile from TOML, or JSON when the text starts with `{`.
-    /// `file` names the source in error messages.
+    /// Reads a profile from JSON when the text starts with `{`, else from
+    /// TOML (with the `toml` feature). `file` names the source in error messages.
     pub fn parse(file: &str, text: &str) -> Result<Profile, ProfileError> {
         let err = |message: String| ProfileError { file: file.to_string(), message };
-        let value: toml::Table = if text.trim_start().starts_with('{') {
+        let value: Table = if text.trim_start().starts_with('{') {
             serde_json::from_str(text).map_err(|e| err(format!("not valid JSON: {e}")))?
         } else {
-            text.parse().map_err(|e: toml::de::Error| {
-                let line = e.span().map_or(0, |s| text[..s.start.min(text.len())].matches('\n').count() + 1);
-                err(format!("not valid TOML at line {line}: {}", e.message().trim()))
-            })?
+            parse_toml(text).map_err(err)?
         };
         let merged = resolve(value, 0).map_err(err)?;
-        let profile: Profile = merged
-            .try_into()
-            .map_err(|e: toml::de::Error| err(format!("{}; see profiles/yangzhou-2022.toml for every setting", e.message().trim())))?;
+        let profile: Profile = serde_json::from_value(serde_json::Value::Object(merged))
+            .map_err(|e| err(format!("{e}; see profiles/yangzhou-2022.toml for every setting")))?;
         profile.check().map_err(err)?;
         Ok(profile)
     }
@@ -264,15 +265,32 @@ impl Default for Profile {
     }
 }
 
+#[cfg(feature = "toml")]
+fn parse_toml(text: &str) -> Result<Table, String> {
+    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+        let line = e.span().map_or(0, |s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+        format!("not valid TOML at line {line}: {}", e.message().trim())
+    })?;
+    serde_json::to_value(table).map_err(|e| e.to_string()).and_then(|v| match v {
+        serde_json::Value::Object(m) => Ok(m),
+        _ => Err("a profile is a table of settings".into()),
+    })
+}
+
+#[cfg(not(feature = "toml"))]
+fn parse_toml(_text: &str) -> Result<Table, String> {
+    Err("this build reads JSON profiles only (text starting with `{`); convert the TOML profile to JSON".into())
+}
+
 /// Applies `extends` (a built-in profile, which may extend another).
-fn resolve(mut table: toml::Table, depth: usize) -> Result<toml::Table, String> {
+fn resolve(mut table: Table, depth: usize) -> Result<Table, String> {
     let base = match table.remove("extends") {
         None => return Ok(table),
-        Some(toml::Value::String(base)) => base,
+        Some(serde_json::Value::String(base)) => base,
         Some(_) => return Err("`extends` must be the name of a built-in profile, as a string".into()),
     };
     let names = || Profile::builtin_names().collect::<Vec<_>>().join(", ");
-    let text = BUILTIN
+    let text = BUILTIN_JSON
         .iter()
         .find(|(n, _)| *n == base)
         .map(|(_, t)| *t)
@@ -280,17 +298,17 @@ fn resolve(mut table: toml::Table, depth: usize) -> Result<toml::Table, String> 
     if depth > 4 {
         return Err(format!("`extends = {base:?}` goes round in a circle"));
     }
-    let base_table: toml::Table = text.parse().map_err(|e: toml::de::Error| e.to_string())?;
+    let base_table: Table = serde_json::from_str(text).map_err(|e| e.to_string())?;
     let mut merged = resolve(base_table, depth + 1)?;
     merge(&mut merged, table);
     Ok(merged)
 }
 
 /// Deep-merges `over` into `base`: tables merge key by key, anything else replaces.
-fn merge(base: &mut toml::Table, over: toml::Table) {
+fn merge(base: &mut Table, over: Table) {
     for (key, value) in over {
         match (base.get_mut(&key), value) {
-            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
+            (Some(serde_json::Value::Object(b)), serde_json::Value::Object(o)) => merge(b, o),
             (_, value) => {
                 base.insert(key, value);
             }

@@ -91,7 +91,7 @@ impl Engine {
 
     /// The full report.
     pub fn report(&self) -> JsValue {
-        to_js(self.session.report())
+        to_js(&self.session.report())
     }
 
     /// Geometry of every community, packed.

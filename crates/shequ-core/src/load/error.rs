@@ -4,6 +4,64 @@ use std::fmt;
 
 use serde::Serialize;
 
+/// Every error code the loader emits, grouped as the loader meets them.
+/// Codes are stable: the web page and tests key on them.
+pub const CODES: &[&str] = &[
+    // The file as a whole.
+    "load.too_large",
+    "load.not_geojson",
+    "load.not_utf8",
+    "load.empty_file",
+    "load.json",
+    "load.truncated",
+    "load.too_deep",
+    "load.nan",
+    "load.not_collection",
+    "load.crs",
+    "load.empty_plan",
+    // A feature and its properties.
+    "load.not_feature",
+    "load.wrong_type",
+    "load.missing_layer",
+    "load.unknown_layer",
+    "load.layer_mismatch",
+    "load.missing_id",
+    "load.empty_id",
+    "load.duplicate_id",
+    "load.missing_field",
+    "load.negative",
+    "load.fractional",
+    "load.absurd",
+    "load.out_of_range",
+    "load.unknown_value",
+    "load.dangling_reference",
+    // Its geometry.
+    "load.missing_geometry",
+    "load.bad_geometry",
+    "load.wrong_geometry",
+    "load.too_many_vertices",
+    "load.bad_coordinates",
+    "load.null_coordinate",
+    "load.bad_position",
+    "load.non_finite",
+    "load.projected",
+    "load.swapped",
+    "load.antimeridian",
+    "load.too_few_points",
+    "load.empty_geometry",
+    "load.zero_area",
+    "load.invalid_geometry",
+    "load.too_complex",
+];
+
+/// Every repair the loader notes.
+pub const NOTE_CODES: &[&str] = &[
+    "repair.closed_ring",
+    "repair.winding",
+    "repair.repeated_point",
+    "repair.dropped_z",
+];
+
 /// One problem with the input: where it is, what is wrong, how to fix it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LoadError {
@@ -23,7 +81,14 @@ pub struct LoadError {
 }
 
 impl LoadError {
-    pub(crate) fn file(file: &str, code: &'static str, en: String, zh: String, fix_en: String, fix_zh: String) -> Self {
+    pub(crate) fn file(
+        file: &str,
+        code: &'static str,
+        en: String,
+        zh: String,
+        fix_en: String,
+        fix_zh: String,
+    ) -> Self {
         LoadError {
             file: file.to_string(),
             feature_index: None,
@@ -45,7 +110,7 @@ impl LoadError {
             s.push_str(&format!(": feature #{i}"));
             let mut what = Vec::new();
             if let Some(id) = &self.feature_id {
-                what.push(format!("id {id:?}"));
+                what.push(format!("id {}", super::properties::quoted(id)));
             }
             if let Some(layer) = self.layer {
                 what.push(format!("layer {layer}"));
@@ -66,7 +131,7 @@ impl LoadError {
             s.push_str(&format!("：第 {i} 号要素"));
             let mut what = Vec::new();
             if let Some(id) = &self.feature_id {
-                what.push(format!("编号 {id:?}"));
+                what.push(format!("编号 {}", super::properties::quoted(id)));
             }
             if let Some(layer) = self.layer {
                 what.push(format!("图层 {layer}"));
@@ -83,7 +148,12 @@ impl LoadError {
 
     /// The whole message in Chinese, on one line.
     pub fn message_zh(&self) -> String {
-        format!("{}：{}。修改建议：{}", self.location_zh(), self.problem_zh, self.fix_zh)
+        format!(
+            "{}：{}。修改建议：{}",
+            self.location_zh(),
+            self.problem_zh,
+            self.fix_zh
+        )
     }
 
     /// The whole message in English, on one line (also the `Display`).
@@ -94,7 +164,13 @@ impl LoadError {
 
 impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}; fix: {}", self.location_en(), self.problem_en, self.fix_en)
+        write!(
+            f,
+            "{}: {}; fix: {}",
+            self.location_en(),
+            self.problem_en,
+            self.fix_en
+        )
     }
 }
 
@@ -114,7 +190,10 @@ impl LoadErrors {
     }
 
     pub fn single(e: LoadError) -> Self {
-        LoadErrors { errors: vec![e], more: 0 }
+        LoadErrors {
+            errors: vec![e],
+            more: 0,
+        }
     }
 }
 
@@ -152,7 +231,7 @@ impl fmt::Display for LoadNote {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: feature #{}", self.file, self.feature_index)?;
         if let Some(id) = &self.feature_id {
-            write!(f, " (id {id:?})")?;
+            write!(f, " (id {})", super::properties::quoted(id))?;
         }
         write!(f, ": {}", self.message_en)?;
         if self.count > 1 {

@@ -1,0 +1,220 @@
+//! The command line, as clap sees it. Help texts live here so that `--help`
+//! is the reference: inputs, layers, exit codes.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  the plan has no error findings
+  1  the plan has error findings (warnings and infos do not count)
+  2  the input could not be read: a missing file, bad JSON, a load error,
+     a bad profile or bad usage; each problem is one line on stderr
+     (also when shequ itself fails: an internal error, reported as a bug)";
+
+const CHECK_AFTER: &str = "\
+Inputs:
+  PLAN is one GeoJSON FeatureCollection (WGS 84 longitude/latitude) whose
+  features say their layer in properties.layer. The layer options read one
+  file per layer instead; their features need no \"layer\" property. PLAN and
+  layer files may be combined. Use - as PLAN to read standard input.
+
+Layers (properties; * = required):
+  community       Polygon/MultiPolygon   id*, name, kind (standard | old_town |
+                  apartment), committee_size, full_time_staff, committees,
+                  service_center (id of a service_center feature)
+  compound        Polygon/MultiPolygon   id*, name, households*,
+                  or Point               planned_households, property_management
+  grid            Polygon/MultiPolygon   id*, code
+  barrier         LineString/Multi...    id*, kind* (road | lane | river), name
+  service_center  Point                  id*, name, floor_area_m2, services
+  street          Polygon/MultiPolygon   id*, name
+
+Profiles:
+  --profile takes a built-in name (see `shequ profiles`) or the path of a
+  .toml or .json file, which may start from a built-in profile:
+    extends = \"yangzhou-2022\"
+    name = \"my-street\"
+    [scale]
+    target_max = 3200
+
+Output:
+  --format table (default) is for people, in --lang (zh or en); repairs the
+  loader made (such as closing a ring) go to stderr as `note:` lines.
+  --format json is the stable contract: the report (profile, communities,
+  findings, totals, adjustment, comparison) plus \"notes\", pretty-printed.
+
+Exit codes:
+  0  the plan has no error findings
+  1  the plan has error findings (warnings and infos do not count)
+  2  the input could not be read: a missing file, bad JSON, a load error,
+     a bad profile or bad usage; each problem is one line on stderr that
+     names the file, the feature (index and id), the field and the fix
+     (also when shequ itself fails: an internal error, reported as a bug)
+
+Examples:
+  shequ check plan.geojson
+  shequ check --communities communities.geojson --compounds compounds.geojson
+  shequ check proposal.geojson --baseline today.geojson --lang en
+  shequ check plan.geojson --profile national-2025 --format json";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "shequ",
+    version,
+    about = "Checks plans for the boundaries of urban community residents' committees (社区居委会)",
+    long_about = "Checks plans for the boundaries of urban community residents' committees \
+                  (社区居委会) against a municipal plan's rules — household scale, boundary \
+                  shape, grid cells, staffing, service centres — and explains every finding \
+                  in Chinese and English.",
+    after_help = EXIT_CODES,
+    propagate_version = true,
+    subcommand_required = true,
+    arg_required_else_help = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// Language of the output and of error messages.
+    #[arg(long, global = true, value_enum, default_value_t = Lang::Zh)]
+    pub lang: Lang,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check a plan against a rule profile.
+    #[command(after_help = CHECK_AFTER)]
+    Check(CheckArgs),
+    /// Write a synthetic district plan (for demos, tests and benchmarks).
+    #[command(after_help = "\
+The file is one FeatureCollection with properties.layer on every feature,
+ready for `shequ check FILE`. The same --communities and --seed always give
+the same file. A one-line summary goes to stderr.
+
+Exit codes:
+  0  the file was written
+  2  bad usage, or the file could not be written")]
+    Generate(GenerateArgs),
+    /// List the built-in rule profiles.
+    #[command(
+        after_help = "Use a name with `shequ check --profile NAME`, or start a profile file \
+                            of your own with `extends = \"NAME\"`."
+    )]
+    Profiles,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// A plan: one GeoJSON FeatureCollection whose features carry properties.layer
+    /// (- reads standard input).
+    #[arg(value_name = "PLAN")]
+    pub plan: Option<PathBuf>,
+
+    /// Community (社区) boundaries.
+    #[arg(
+        long,
+        value_name = "FILE",
+        help_heading = "Layer files (one layer per file)"
+    )]
+    pub communities: Option<PathBuf>,
+    /// Residential compounds (小区) with households.
+    #[arg(
+        long,
+        value_name = "FILE",
+        help_heading = "Layer files (one layer per file)"
+    )]
+    pub compounds: Option<PathBuf>,
+    /// Grid cells (网格).
+    #[arg(
+        long,
+        value_name = "FILE",
+        help_heading = "Layer files (one layer per file)"
+    )]
+    pub grids: Option<PathBuf>,
+    /// Roads, lanes and rivers a boundary may follow.
+    #[arg(
+        long,
+        value_name = "FILE",
+        help_heading = "Layer files (one layer per file)"
+    )]
+    pub barriers: Option<PathBuf>,
+    /// Party-and-mass service centres (党群服务中心).
+    #[arg(
+        long,
+        value_name = "FILE",
+        help_heading = "Layer files (one layer per file)"
+    )]
+    pub centers: Option<PathBuf>,
+    /// The outline of the street (街道) the plan covers.
+    #[arg(
+        long,
+        value_name = "FILE",
+        help_heading = "Layer files (one layer per file)"
+    )]
+    pub streets: Option<PathBuf>,
+
+    /// Rule profile: a built-in name or the path of a .toml/.json profile.
+    #[arg(long, value_name = "NAME|FILE", default_value = shequ_core::profile::DEFAULT_PROFILE)]
+    pub profile: String,
+
+    /// The plan as it stands today; the report then says what moves.
+    #[arg(long, value_name = "PLAN")]
+    pub baseline: Option<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// When to colour the table: auto colours only when stdout is a terminal
+    /// (and NO_COLOR is not set).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// How many communities the district has.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub communities: u32,
+    /// Random seed; the same seed gives the same plan.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Where to write the GeoJSON plan (- writes to standard output).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Lang {
+    /// Chinese (中文).
+    Zh,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// The Chinese or the English of a text.
+    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Readable tables for people.
+    Table,
+    /// The serialised report: the stable contract for scripts and portals.
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}

@@ -1,0 +1,23 @@
+// Puts the files the build serves verbatim into public/: the wasm-pack output
+// (pkg/ → public/pkg/, served as static files so that a fresh module instance
+// can be imported after a crash) and the demo district.
+import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const web = fileURLToPath(new URL('..', import.meta.url));
+const pkg = web + 'pkg';
+const demo = web + '../tests/data/demo.geojson';
+
+mkdirSync(web + 'public', { recursive: true });
+rmSync(web + 'public/pkg', { recursive: true, force: true });
+if (existsSync(pkg + '/shequ_wasm.js')) {
+  cpSync(pkg, web + 'public/pkg', {
+    recursive: true,
+    filter: (src) => !/(\.gitignore|package\.json|README\.md)$/.test(src),
+  });
+} else {
+  console.warn('stage: web/pkg/ not built yet (run `npm run wasm`); the page will say the engine is missing');
+}
+rmSync(web + 'public/demo.geojson', { force: true });
+if (existsSync(demo)) cpSync(demo, web + 'public/demo.geojson');
+else console.warn('stage: tests/data/demo.geojson not found; the demo button will report it');

@@ -1,0 +1,643 @@
+// The embeddable component: mount(element, options) builds the map, the panel
+// and the toolbar, loads the engine and a plan, and wires every edit through
+// the engine. The full app page (main.js) is this component mounted full-screen.
+import 'leaflet/dist/leaflet.css';
+import './shequ.css';
+import { el } from './dom.js';
+import { Evented } from './events.js';
+import { i18n, pick, t } from './i18n.js';
+import { EngineBridge, EngineCrashed } from './engine.js';
+import { PlanState } from './state.js';
+import * as storage from './storage.js';
+import { classify, download, dropZone, layerDialog, pickFiles, readFiles, showLoadError, stamp } from './io.js';
+import { MapView } from './map/view.js';
+import { CommunityLayer } from './map/communities.js';
+import { LabelLayer } from './map/labels.js';
+import { ContextLayers } from './map/context.js';
+import { Highlight } from './map/highlight.js';
+import { Editor } from './edit/editor.js';
+import { Panel } from './panel/panel.js';
+import { Toolbar } from './ui/toolbar.js';
+import { Toasts } from './ui/toast.js';
+import { Menu } from './ui/menu.js';
+import { confirmDialog, dialog } from './ui/dialog.js';
+import { openSettings } from './ui/settings.js';
+
+// Resolved against this module, so pkg/ and the demo are found from any page.
+const HERE = import.meta.url;
+const PKG = '../pkg/';
+const DEMO = '../demo.geojson';
+
+export const DEFAULTS = {
+  language: null, // 'zh' | 'en'; null: the remembered choice, else Chinese
+  profile: '', // '' (yangzhou-2022), a built-in name, or TOML/JSON profile text
+  basemap: null, // 'plan' | 'osm' | 'tianditu' | 'none' | {url, attribution, subdomains, maxZoom}; null: remembered, else 'plan'
+  tiandituKey: '',
+  planUrl: null, // loaded when there is no autosaved plan
+  demoUrl: null, // default: demo.geojson beside pkg/
+  wasmUrl: null, // default: pkg/ beside the page's assets
+  editable: true,
+  autosaveKey: 'shequ', // IndexedDB key; false: no autosave
+  title: '',
+  keyboardScope: 'component', // 'document': shortcuts work wherever the focus is
+};
+
+function remembered(key) {
+  try { return localStorage.getItem('shequ.' + key); } catch { return null; }
+}
+function remember(key, value) {
+  try { localStorage.setItem('shequ.' + key, value); } catch { /* storage off */ }
+}
+
+class Shequ extends Evented {
+  constructor(element, options) {
+    super();
+    this.options = { ...DEFAULTS, ...options };
+    this.options.wasmUrl = new URL(this.options.wasmUrl ?? PKG, this.options.wasmUrl ? document.baseURI : HERE);
+    this.options.demoUrl = new URL(this.options.demoUrl ?? DEMO, this.options.demoUrl ? document.baseURI : HERE);
+    if (this.options.language) i18n.set(this.options.language, false);
+    this.state = new PlanState();
+    this.mode = 'select';
+    this.snapping = remembered('snap') !== 'off';
+    this.profileName = this.options.profile && !/[\n={]/.test(this.options.profile) ? this.options.profile : '';
+    this.profileText = this.options.profile;
+    this.fileName = null;
+    this.selectedCenter = null;
+    this._labelsOn = true;
+    this._communitiesOn = true;
+
+    this._build(element);
+    this.bridge = new EngineBridge({ wasmUrl: this.options.wasmUrl });
+    this.bridge.on('crash', (e) => this._onCrash(e.error));
+    this.view = new MapView(this.mapEl, {});
+    this.view.onTileProblem = (msg) => this.toast(msg, 'warn', 12000);
+    this.communities = new CommunityLayer(this.view, this.state);
+    this.context = new ContextLayers(this.view, this.state);
+    this.labels = new LabelLayer(this.view, this.state);
+    this.labels.obstacles = () => (this.context.isVisible('service_center') ? this.context.centerLatLngs() : []);
+    this.highlight = new Highlight(this.view);
+    this.menu = new Menu(this.mapWrap);
+    this.rootMenu = new Menu(this.root);
+    this.editor = new Editor(this);
+    this.panel = new Panel(this, this.body);
+    this.toolbar = new Toolbar(this, this.root);
+    this.root.prepend(this.toolbar.el);
+    this.mapWrap.append(this.toolbar.hint);
+    this.basemap = this.options.basemap ?? this._rememberedBasemap();
+    this.view.setBasemap(this.basemap, { tiandituKey: this.options.tiandituKey });
+    this._onKey = (e) => this._key(e);
+    document.addEventListener('keydown', this._onKey);
+    this._onCsp = (e) => this._csp(e);
+    document.addEventListener('securitypolicyviolation', this._onCsp);
+    this._onI18n = () => this._relabel();
+    i18n.on('change', this._onI18n);
+    this._onHide = () => this._flushSave();
+    window.addEventListener('pagehide', this._onHide);
+    dropZone(this.root, (files) => this.handleFiles(files));
+    this._relabel();
+    this.ready = this._start();
+  }
+
+  get lang() { return i18n.lang; }
+  pick(obj, base) { return pick(obj, base); }
+
+  _build(element) {
+    this.root = el('div', { class: 'shequ', testid: 'shequ' });
+    this.mapEl = el('div', { class: 'shequ-map', testid: 'map' });
+    this._status = el('div', { class: 'shequ-status', testid: 'status' });
+    this.mapWrap = el('div', { class: 'shequ-mapwrap' }, this.mapEl, this._status);
+    this.body = el('div', { class: 'shequ-body' }, this.mapWrap);
+    this.root.append(this.body);
+    this.toasts = new Toasts(this.root);
+    element.append(this.root);
+  }
+
+  _rememberedBasemap() {
+    const b = remembered('basemap');
+    if (!b) return 'plan';
+    try { return b.startsWith('{') ? JSON.parse(b) : b; } catch { return 'plan'; }
+  }
+
+  // ---- start and load -------------------------------------------------------
+
+  async _start() {
+    this._setStatus('loading', t('loading_engine'));
+    try {
+      await this.bridge.init();
+      performance.mark('shequ:engine');
+    } catch (e) {
+      this._setStatus('error', t('engine_missing'));
+      this.fire('error', { error: e });
+      return false;
+    }
+    const key = this.options.autosaveKey;
+    const saved = key ? await storage.load(key) : undefined;
+    if (saved?.plan && this._loadRecord(saved)) {
+      this.toast(t('restored'), 'ok', 8000, 'toast-restored');
+      return true;
+    }
+    if (this.options.planUrl) return this.loadUrl(this.options.planUrl);
+    this._setStatus('empty');
+    return true;
+  }
+
+  _loadRecord(saved) {
+    try {
+      this.bridge.load(saved.plan, saved.fileName ?? 'plan.geojson', saved.profile ?? '');
+      if (saved.baseline) this.bridge.call('setBaseline', saved.baseline, saved.baselineName ?? saved.fileName);
+    } catch (e) {
+      if (e instanceof EngineCrashed) return false;
+      return false; // an autosave the engine no longer reads: start afresh
+    }
+    this.profileText = saved.profile ?? '';
+    this.profileName = saved.profileName ?? '';
+    if (saved.customProfile) this.customProfile = saved.customProfile;
+    this._baseline = { text: saved.baseline, name: saved.baselineName };
+    this._afterLoad(saved.fileName, { fit: true, fresh: false });
+    return true;
+  }
+
+  async loadUrl(url) {
+    this._setStatus('loading', t('loading_plan'));
+    try {
+      const res = await fetch(new URL(url, document.baseURI));
+      if (!res.ok) throw new Error(res.status + ' ' + res.statusText);
+      const name = decodeURIComponent(new URL(res.url).pathname.split('/').pop() || 'plan.geojson');
+      return this.loadText(await res.text(), name);
+    } catch (e) {
+      this._setStatus(this.state.loaded ? null : 'empty');
+      this.toast(t('file_unreadable', { name: String(url), err: e.message }), 'error', 10000);
+      return false;
+    }
+  }
+
+  loadDemo() {
+    return this.loadUrl(this.options.demoUrl.href);
+  }
+
+  /** Loads a plan; on a LoadError shows the problems and keeps the current plan. */
+  loadText(text, fileName = 'plan.geojson') {
+    performance.mark('shequ:read');
+    try {
+      this.bridge.load(text, fileName, this.profileText ?? '');
+    } catch (e) {
+      this._loadFailed(e);
+      return false;
+    }
+    this._afterLoad(fileName, { fit: true, fresh: true });
+    this.toast(t('loaded', { name: fileName }), 'ok', 4000);
+    return true;
+  }
+
+  loadLayers(files) {
+    try {
+      this.bridge.loadLayers(files, this.profileText ?? '');
+    } catch (e) {
+      this._loadFailed(e);
+      return false;
+    }
+    const name = files.map((f) => f.name).join(' + ');
+    this._afterLoad(name, { fit: true, fresh: true });
+    this.toast(t('loaded', { name }), 'ok', 4000);
+    return true;
+  }
+
+  _loadFailed(e) {
+    this._setStatus(this.state.loaded ? null : 'empty');
+    if (e instanceof EngineCrashed) return;
+    showLoadError(this.root, e);
+    this.fire('loaderror', { error: e });
+  }
+
+  _afterLoad(fileName, { fit, fresh }) {
+    performance.mark('shequ:parsed');
+    const b = this.bridge;
+    const layers = {};
+    for (const name of ['compound', 'grid', 'barrier', 'service_center', 'street']) layers[name] = b.call('layer', name);
+    const prevSel = this.communities.selected;
+    this.state.setAll(b.call('report'), b.call('geometry'), layers);
+    const plan = b.call('exportPlan');
+    this.state.setPlanText(plan);
+    if (fresh) {
+      // The comparison is against the plan as first loaded; keep it for reloads.
+      this._baseline = { text: plan, name: fileName };
+      this.editor.drag.samples = [];
+      this.editor.drag.engineSamples = [];
+    }
+    this.fileName = fileName;
+    if (!this.profileName) this.profileName = b.call('profile');
+    this.highlight.clear();
+    this.selectedCenter = null;
+    this.communities.selected = this.state.communities.has(prevSel) && !fresh ? prevSel : null;
+    // Fit first, so that every layer is projected once, at the final zoom.
+    if (fit) this.view.fit(this.state.bbox());
+    this.communities.reset();
+    this.communities.select(this.communities.selected);
+    this.context.reset();
+    this.labels.reset();
+    this.panel.render();
+    this.editor.setTool('select');
+    this.toolbar.render();
+    this._setStatus(null);
+    const notes = b.call('notes');
+    if (notes.length) {
+      const n = notes.reduce((s, x) => s + (x.count || 1), 0);
+      this.toast(t('notes_title', { n }) + '：' + notes.slice(0, 3).map((x) => pick(x, 'message')).join('；'), 'info', 12000, 'toast-notes');
+    }
+    this._save(plan);
+    performance.mark('shequ:loaded');
+    this.fire('load', { fileName });
+    this.fire('change', { reason: 'load' });
+  }
+
+  // ---- edits ------------------------------------------------------------------
+
+  /** Applies a Delta to the page. opts: {drag, committed}. */
+  apply(delta, opts = {}) {
+    if (!delta) return null;
+    const changes = this.state.apply(delta);
+    changes.committed = !!opts.committed;
+    this.communities.update(changes);
+    if (this.communities.selected && changes.reports.has(this.communities.selected)) this.communities.select(this.communities.selected);
+    if (changes.removed.includes(this.communities.selected)) this.communities.select(null);
+    this.labels.update(changes);
+    if (changes.reports.size) this.context.restyleGrid();
+    this.panel.update(changes);
+    if (!opts.drag) {
+      if (opts.committed) this._committed();
+      if (delta.nodes_changed || opts.committed) this.editor.handles.refresh();
+      this.toolbar.updateHistory();
+    } else {
+      this.fire('drag', { totals: this.state.totals });
+    }
+    return changes;
+  }
+
+  /** Runs an edit through the engine: the Delta is applied, a refusal is shown. */
+  edit(method, ...args) {
+    let delta;
+    try {
+      delta = this.bridge.call(method, ...args);
+    } catch (e) {
+      this.refused(e);
+      return null;
+    }
+    if (!delta) return null;
+    this.apply(delta, { committed: true });
+    return delta;
+  }
+
+  refused(e) {
+    if (e instanceof EngineCrashed) return;
+    if (e?.name === 'EditError') this.toast(t('refused', { msg: pick(e, 'message') || e.message }), 'warn', 8000, 'toast-refused');
+    else this.toast(t('refused', { msg: e?.message ?? String(e) }), 'error', 10000);
+  }
+
+  _committed() {
+    let plan;
+    try {
+      plan = this.bridge.call('exportPlan');
+    } catch {
+      return;
+    }
+    if (this.state.setPlanText(plan)) {
+      this.context.reset();
+      this.context.selectCenter(this.selectedCenter);
+    }
+    this.panel.detail.update({ reports: new Set([this.communities.selected]), removed: [], committed: true });
+    this._save(plan);
+    this.fire('change', { reason: 'edit' });
+  }
+
+  undo() {
+    if (this.editor.drag.active) return;
+    this.edit('undo');
+  }
+
+  redo() {
+    if (this.editor.drag.active) return;
+    this.edit('redo');
+  }
+
+  async createCommunity(ring) {
+    const n = this.state.order.length + 1;
+    let id = 'N' + n, k = n;
+    while (this.state.communities.has(id)) id = 'N' + ++k;
+    const name = el('input', { type: 'text', value: t('new_name_default', { n: k }), testid: 'new-name', maxlength: 60 });
+    const idIn = el('input', { type: 'text', value: id, testid: 'new-id', maxlength: 40 });
+    const v = await dialog(this.root, {
+      title: t('new_community'), testid: 'create-dialog',
+      body: el('div', { class: 'shequ-form' }, el('label', { class: 'shequ-field' }, el('span', { class: 'shequ-field-label', text: t('name') }), name),
+        el('label', { class: 'shequ-field' }, el('span', { class: 'shequ-field-label', text: t('new_community_id') }), idIn)),
+      buttons: [{ text: t('cancel'), value: 'cancel' }, { text: t('ok'), value: 'ok', primary: true, testid: 'create-ok' }],
+    });
+    if (v === 'ok') {
+      const d = this.edit('createCommunity', ring, idIn.value.trim() || id, name.value.trim() || t('new_name_default', { n: k }));
+      if (d?.added?.[0]) this.select(d.added[0]);
+    }
+    this.setTool('select');
+  }
+
+  async deleteCommunity(id) {
+    if (await confirmDialog(this.root, t('delete_community'), t('delete_confirm', { name: this.state.name(id) }), 'delete-dialog')) {
+      if (this.edit('deleteCommunity', id)) this.select(null);
+    }
+  }
+
+  // ---- selection and views ------------------------------------------------------
+
+  select(id, { zoom = false } = {}) {
+    this.selectedCenter = null;
+    this.context.selectCenter(null);
+    this.communities.select(id ?? null);
+    this.labels.selected = id;
+    this.editor.handles.refresh();
+    this.panel.select();
+    if (id && zoom) {
+      const b = this.state.shapes.get(id)?.bbox;
+      if (b) this.view.map.flyToBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [60, 60], maxZoom: 17, duration: 0.5 });
+    }
+    if (id && this.panel.tab !== 'detail' && !zoom) this.panel.show('detail');
+    this.fire('select', { id });
+  }
+
+  selectCenter(id) {
+    this.communities.select(null);
+    this.selectedCenter = id;
+    this.context.selectCenter(id);
+    this.editor.handles.refresh();
+    this.panel.select();
+    this.panel.show('detail');
+  }
+
+  showFinding(f) {
+    let fallback = null;
+    for (const id of f.community_ids) {
+      const b = this.state.shapes.get(id)?.bbox;
+      if (b) fallback = fallback ? [Math.min(fallback[0], b[0]), Math.min(fallback[1], b[1]), Math.max(fallback[2], b[2]), Math.max(fallback[3], b[3])] : b.slice();
+    }
+    if (f.community_ids.length === 1 && f.community_ids[0] !== this.communities.selected) {
+      this.communities.select(f.community_ids[0]);
+      this.editor.handles.refresh();
+      this.panel.balance.select();
+    }
+    this.highlight.show(f.geometry, fallback);
+  }
+
+  setTool(tool) {
+    this.editor.setTool(tool);
+    this.toolbar.render();
+  }
+
+  setSnapping(on) {
+    this.snapping = on;
+    remember('snap', on ? 'on' : 'off');
+    this.toolbar.render();
+  }
+
+  isLayerVisible(name) {
+    if (name === 'labels') return this._labelsOn;
+    if (name === 'community') return this._communitiesOn;
+    return this.context.isVisible(name);
+  }
+
+  setLayerVisible(name, on) {
+    if (name === 'labels') { this._labelsOn = on; this.labels.setVisible(on); }
+    else if (name === 'community') { this._communitiesOn = on; this.communities.setVisible(on); }
+    else this.context.setVisible(name, on);
+  }
+
+  setBasemap(basemap) {
+    this.basemap = basemap;
+    remember('basemap', typeof basemap === 'object' ? JSON.stringify(basemap) : basemap);
+    this.view.setBasemap(basemap, { tiandituKey: this.options.tiandituKey });
+  }
+
+  setLanguage(lang) {
+    i18n.set(lang);
+  }
+
+  _relabel() {
+    this.root.lang = i18n.lang === 'zh' ? 'zh-CN' : 'en';
+    this.mapEl.setAttribute('aria-label', t('map_label'));
+    this.toolbar.render();
+    this.panel.render();
+    this.labels.refresh();
+    if (this._statusKind === 'empty') this._setStatus('empty');
+  }
+
+  /** Re-checks the current plan with another rule profile. */
+  setProfile(name, custom) {
+    const text = custom ? custom.text : name;
+    const fileName = custom?.name ?? name;
+    if (!this.state.loaded) {
+      this.profileName = name;
+      this.profileText = text;
+      if (custom) this.customProfile = custom;
+      return true;
+    }
+    const plan = this.bridge.call('exportPlan');
+    try {
+      this.bridge.load(plan, this.fileName, text);
+      if (this._baseline?.text) this.bridge.call('setBaseline', this._baseline.text, this._baseline.name);
+    } catch (e) {
+      this._loadFailed(e);
+      return false;
+    }
+    this.profileName = name;
+    this.profileText = text;
+    if (custom) this.customProfile = custom;
+    this._afterLoad(this.fileName, { fit: false, fresh: false });
+    this.toast(t('profile_changed', { name: fileName }), 'ok', 5000);
+    return true;
+  }
+
+  openSettings() {
+    return openSettings(this);
+  }
+
+  // ---- files ------------------------------------------------------------------
+
+  async openFiles(layered) {
+    const files = await pickFiles({ multiple: layered, accept: '.geojson,.json,.toml' });
+    if (files.length) this.handleFiles(files, layered);
+  }
+
+  async handleFiles(files, layered = false) {
+    let read;
+    try {
+      read = await readFiles(files);
+    } catch (e) {
+      this.toast(t('file_unreadable', { name: files.map((f) => f.name).join(', '), err: e.message }), 'error', 10000);
+      return false;
+    }
+    const profiles = read.filter((f) => classify(f) === 'profile');
+    const plans = read.filter((f) => classify(f) === 'geojson');
+    if (profiles.length) this.setProfile('__custom', profiles[0]);
+    if (!plans.length) return true;
+    if (plans.length === 1 && !layered) return this.loadText(plans[0].text, plans[0].name);
+    const layerFiles = await layerDialog(this.root, plans);
+    return layerFiles ? this.loadLayers(layerFiles) : false;
+  }
+
+  exportPlan() {
+    const base = (this.fileName ?? 'plan').replace(/\.(geo)?json$/i, '').replace(/[\\/:*?"<>|]+/g, '_').slice(0, 60);
+    download(this.bridge.call('exportPlan'), `${base}-${stamp()}.geojson`);
+  }
+
+  exportReport() {
+    download(JSON.stringify(this.getReport(), null, 2), `report-${stamp()}.json`, 'application/json');
+  }
+
+  // ---- autosave and crash recovery -------------------------------------------------
+
+  _record(plan) {
+    return {
+      plan, fileName: this.fileName, profile: this.profileText ?? '', profileName: this.profileName,
+      customProfile: this.customProfile, baseline: this._baseline?.text, baselineName: this._baseline?.name,
+    };
+  }
+
+  _save(plan) {
+    this._lastGood = this._record(plan); // what a crash recovers from
+    if (!this.options.autosaveKey) return;
+    this._pendingSave = this._lastGood;
+    this.toolbar.setSaveState('saving');
+    clearTimeout(this._saveTimer);
+    this._saveTimer = setTimeout(() => this._flushSave(), 250);
+  }
+
+  _flushSave() {
+    clearTimeout(this._saveTimer);
+    const rec = this._pendingSave;
+    this._pendingSave = null;
+    if (!rec || !this.options.autosaveKey) return;
+    storage.save(this.options.autosaveKey, rec).then(
+      () => { if (!this._pendingSave) this.toolbar.setSaveState('saved'); },
+      (e) => this.toast(t('save_failed', { err: e?.message ?? e }), 'error'),
+    );
+  }
+
+  _onCrash(error) {
+    if (this._recovering) return;
+    this._recovering = true;
+    console.warn('shequ: engine trapped; restarting from the last autosave', error);
+    this.editor.drag.active = null;
+    this.editor.draw.cancel();
+    this.menu.close();
+    // Let the failing call unwind before replacing the instance.
+    setTimeout(async () => {
+      try {
+        await this.bridge.recover(this._lastGood);
+        this._afterLoad(this._lastGood.fileName, { fit: false, fresh: false });
+        this.toast(t('crashed'), 'warn', 15000, 'toast-crashed');
+        this.fire('recovered', { instance: this.bridge.instance });
+      } catch (e) {
+        this._setStatus('error', t('crash_failed'));
+        this.fire('error', { error: e });
+      } finally {
+        this._recovering = false;
+      }
+    });
+  }
+
+  _csp(e) {
+    try { this.view.cspBlocked.add(new URL(e.blockedURI).host); } catch { /* 'inline' etc. */ }
+  }
+
+  // ---- status overlay, toasts, keys ------------------------------------------------
+
+  _setStatus(kind, text) {
+    this._statusKind = kind;
+    const s = this._status;
+    s.hidden = !kind;
+    s.dataset.kind = kind ?? '';
+    if (!kind) return s.replaceChildren();
+    if (kind === 'empty') {
+      s.replaceChildren(el('div', { class: 'shequ-status-box', testid: 'empty' },
+        el('h2', { text: t('empty_title') }), el('p', { text: t('empty_body') }),
+        el('div', { class: 'shequ-form-buttons' },
+          el('button', { class: 'shequ-btn shequ-btn-primary', text: t('open_plan'), testid: 'empty-open', onclick: () => this.openFiles(false) }),
+          el('button', { class: 'shequ-btn', text: t('load_demo'), testid: 'empty-demo', onclick: () => this.loadDemo() }))));
+    } else {
+      s.replaceChildren(el('div', { class: 'shequ-status-box', testid: kind === 'error' ? 'fatal' : 'loading' }, el('p', { text })));
+    }
+  }
+
+  toast(text, kind = 'info', timeout = 6000, testid) {
+    return this.toasts.show(text, { kind, timeout, testid });
+  }
+
+  _key(e) {
+    const scope = this.options.keyboardScope === 'document' || this.root.contains(document.activeElement) || document.activeElement === document.body;
+    if (!scope || this.root.querySelector('dialog[open]')) return;
+    const tag = e.target.tagName;
+    const typing = tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || e.target.isContentEditable;
+    const mod = e.ctrlKey || e.metaKey;
+    if (mod && !typing && this.options.editable) {
+      const k = e.key.toLowerCase();
+      if (k === 'z' && !e.shiftKey) { e.preventDefault(); return this.undo(); }
+      if ((k === 'z' && e.shiftKey) || k === 'y') { e.preventDefault(); return this.redo(); }
+    }
+    if (typing) return;
+    if (e.key === 'Escape') return this.editor.escape();
+    if (this.options.editable) this.editor.key(e);
+  }
+
+  // ---- public API helpers -----------------------------------------------------------
+
+  getReport() {
+    const s = this.state;
+    if (!s.loaded) return null;
+    return {
+      profile: s.profile, communities: s.list(), findings: [...s.findings.values()],
+      totals: s.totals, adjustment: s.adjustment, comparison: s.comparison,
+    };
+  }
+
+  destroy() {
+    this._flushSave();
+    document.removeEventListener('keydown', this._onKey);
+    document.removeEventListener('securitypolicyviolation', this._onCsp);
+    window.removeEventListener('pagehide', this._onHide);
+    i18n.off('change', this._onI18n);
+    this.menu.close();
+    this.rootMenu.close();
+    this.view.destroy();
+    this.bridge.destroy();
+    this.root.remove();
+    this._handlers = {};
+  }
+}
+
+/**
+ * Mounts the planner into `element`.
+ * Returns {load, getPlan, getReport, on, off, destroy, ready, …}.
+ */
+export function mount(element, options = {}) {
+  const app = new Shequ(element, options);
+  const api = {
+    /** Loads a plan (GeoJSON text or object). Resolves true, or false after showing the problems. */
+    load: async (plan, fileName = 'plan.geojson') => {
+      await app.ready;
+      return app.loadText(typeof plan === 'string' ? plan : JSON.stringify(plan), fileName);
+    },
+    getPlan: () => (app.state.loaded ? app.bridge.call('exportPlan') : null),
+    getReport: () => app.getReport(),
+    on: (type, fn) => { app.on(type, fn); return api; },
+    off: (type, fn) => { app.off(type, fn); return api; },
+    destroy: () => app.destroy(),
+    ready: app.ready,
+    setLanguage: (lang) => app.setLanguage(lang),
+    select: (id) => app.select(id),
+    /** Pointer-move → panel-updated latency of vertex drags, ms {n, p50, p95, max}. */
+    stats: () => app.editor.drag.stats(),
+    /** Page coordinates of a lon/lat on the map. */
+    toScreen: (lng, lat) => app.editor.toScreen(lng, lat),
+    /** Drag handles currently shown: [{id, lng, lat, degree}]. */
+    handles: () => app.editor.handles.list(),
+    fit: () => app.view.fit(app.state.bbox()),
+    get engineInstance() { return app.bridge.instance; },
+  };
+  return api;
+}

@@ -1,0 +1,111 @@
+// The bridge to the WebAssembly engine (crates/shequ-wasm, served verbatim from
+// pkg/). Every call goes through `call()`, which tells a refused edit
+// (EditError, thrown on) from a trap inside the engine (a Rust panic becomes
+// `RuntimeError: unreachable`). After a trap the instance is unusable: the
+// bridge marks itself dead, fires 'crash', and `recover()` imports the glue
+// again under a new query string — a new module, a new wasm instance — and
+// rebuilds the Engine from the last autosaved plan.
+import { Evented } from './events.js';
+
+/** Thrown instead of the trap itself, so that callers can stop what they were doing. */
+export class EngineCrashed extends Error {
+  constructor(cause) {
+    super('the engine crashed: ' + (cause?.message ?? cause));
+    this.name = 'EngineCrashed';
+    this.cause = cause;
+  }
+}
+
+export function isTrap(e) {
+  if (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError) return true;
+  if (e instanceof RangeError && /call stack|memory/i.test(e.message)) return true;
+  // wasm-bindgen's borrow flag stays set after a trap mid-call.
+  return e instanceof Error && /recursive use of an object|null pointer passed to rust/i.test(e.message);
+}
+
+export class EngineBridge extends Evented {
+  /** options.wasmUrl: URL of the folder holding shequ_wasm.js and shequ_wasm_bg.wasm. */
+  constructor(options) {
+    super();
+    this.options = options;
+    this._instance = 0;
+    this._mod = null;
+    this._engine = null;
+    this._dead = false;
+  }
+
+  get ready() { return !!this._engine && !this._dead; }
+
+  async init() {
+    this._mod = await this._import();
+    return this;
+  }
+
+  async _import() {
+    this._instance += 1;
+    const glue = new URL('shequ_wasm.js?instance=' + this._instance, this.options.wasmUrl);
+    const mod = await import(/* @vite-ignore */ glue.href);
+    await mod.default({ module_or_path: new URL('shequ_wasm_bg.wasm', glue) });
+    return mod;
+  }
+
+  profiles() {
+    return this._guard(() => this._mod.Engine.profiles());
+  }
+
+  /** Loads a plan into a new Engine; the current one is kept if this throws (LoadError). */
+  load(text, fileName, profile = '') {
+    return this._swap(this._guard(() => new this._mod.Engine(text, fileName, profile)));
+  }
+
+  loadLayers(files, profile = '') {
+    return this._swap(this._guard(() => this._mod.Engine.fromLayers(files, profile)));
+  }
+
+  _swap(engine) {
+    const old = this._engine;
+    this._engine = engine;
+    this._dead = false;
+    if (old) try { old.free(); } catch { /* already gone */ }
+    return engine;
+  }
+
+  /** engine[method](...args), with traps turned into a crash. */
+  call(method, ...args) {
+    if (!this._engine) throw new Error('no plan loaded');
+    if (this._dead) throw new EngineCrashed('the engine is restarting');
+    return this._guard(() => this._engine[method](...args));
+  }
+
+  _guard(fn) {
+    try {
+      return fn();
+    } catch (e) {
+      if (!isTrap(e)) throw e;
+      this._dead = true;
+      this.fire('crash', { error: e });
+      throw new EngineCrashed(e);
+    }
+  }
+
+  /**
+   * A fresh module instance and an Engine rebuilt from `saved`
+   * ({plan, fileName, profile, baseline, baselineName}).
+   */
+  async recover(saved) {
+    this._engine = null; // the old one lives in the dead instance's memory: don't free it
+    this._mod = await this._import();
+    const engine = new this._mod.Engine(saved.plan, saved.fileName, saved.profile ?? '');
+    if (saved.baseline) engine.setBaseline(saved.baseline, saved.baselineName ?? saved.fileName);
+    this._engine = engine;
+    this._dead = false;
+    return engine;
+  }
+
+  get instance() { return this._instance; }
+
+  destroy() {
+    if (this._engine && !this._dead) try { this._engine.free(); } catch { /* ignore */ }
+    this._engine = null;
+  }
+}

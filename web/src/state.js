@@ -1,0 +1,182 @@
+// What the page knows of the plan: the engine's report, kept current by
+// applying each edit's Delta, and the community outlines unpacked for Leaflet.
+
+/** PackedGeometry → Map(id → {polys: [[[lat, lng], …ring], …poly], bbox: [w, s, e, n]}). */
+export function unpack(p) {
+  const out = new Map();
+  const { coords, rings, polygons, communities, ids } = p;
+  for (let c = 0; c < ids.length; c++) {
+    const polys = [];
+    let w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
+    for (let pi = communities[c]; pi < communities[c + 1]; pi++) {
+      const poly = [];
+      for (let r = polygons[pi]; r < polygons[pi + 1]; r++) {
+        const ring = [];
+        for (let k = rings[r]; k < rings[r + 1]; k++) {
+          const lon = coords[2 * k], lat = coords[2 * k + 1];
+          ring.push([lat, lon]);
+          if (lon < w) w = lon;
+          if (lon > e) e = lon;
+          if (lat < s) s = lat;
+          if (lat > n) n = lat;
+        }
+        poly.push(ring);
+      }
+      polys.push(poly);
+    }
+    out.set(ids[c], { polys, bbox: [w, s, e, n] });
+  }
+  return out;
+}
+
+export class PlanState {
+  constructor() {
+    this.clear();
+  }
+
+  clear() {
+    this.profile = '';
+    this.order = [];
+    this.communities = new Map(); // id → CommunityReport
+    this.shapes = new Map(); // id → {polys, bbox}
+    this.findings = new Map(); // id → Finding
+    this.totals = null;
+    this.adjustment = [];
+    this.comparison = null;
+    this.pending = [];
+    this.owner = { compound: new Map(), grid: new Map() };
+    this.features = { compound: new Map(), grid: new Map(), service_center: new Map() };
+    this.revision = 0;
+  }
+
+  get loaded() { return this.totals !== null; }
+
+  /** After a load: the full report, all geometry and the context layers. */
+  setAll(report, packed, layers) {
+    this.clear();
+    this.profile = report.profile;
+    this.order = report.communities.map((c) => c.id);
+    for (const c of report.communities) this.communities.set(c.id, c);
+    this.shapes = unpack(packed);
+    for (const f of report.findings) this.findings.set(f.id, f);
+    this.totals = report.totals;
+    this.adjustment = report.adjustment;
+    this.comparison = report.comparison;
+    this.layers = layers;
+    for (const name of ['compound', 'grid', 'service_center']) {
+      for (const f of layers[name]?.features ?? []) {
+        const id = f.properties?.id ?? f.id;
+        if (id != null) this.features[name].set(String(id), f);
+      }
+    }
+    this._owners();
+    this.revision++;
+  }
+
+  /**
+   * Applies an edit's Delta. Returns what changed, for the views:
+   * {reports: Set, shapes: Set, removed: [], added: [], findings: bool, order: bool}.
+   */
+  apply(delta) {
+    const changes = { reports: new Set(), shapes: new Set(), removed: delta.removed ?? [], added: delta.added ?? [], findings: false, order: false };
+    for (const id of changes.removed) {
+      this.communities.delete(id);
+      this.shapes.delete(id);
+    }
+    for (const c of delta.communities ?? []) {
+      this.communities.set(c.id, c);
+      changes.reports.add(c.id);
+    }
+    if (delta.geometry?.ids?.length) {
+      for (const [id, shape] of unpack(delta.geometry)) {
+        this.shapes.set(id, shape);
+        changes.shapes.add(id);
+      }
+    }
+    if (delta.order && !sameList(delta.order, this.order)) {
+      this.order = delta.order.slice();
+      changes.order = true;
+    }
+    for (const id of delta.findings?.removed ?? []) changes.findings = this.findings.delete(id) || changes.findings;
+    for (const f of delta.findings?.added ?? []) {
+      this.findings.set(f.id, f);
+      changes.findings = true;
+    }
+    this.totals = delta.totals ?? this.totals;
+    this.adjustment = delta.adjustment ?? this.adjustment;
+    this.comparison = delta.comparison !== undefined ? delta.comparison : this.comparison;
+    this.pending = delta.pending ?? [];
+    if (changes.reports.size || changes.removed.length) this._owners();
+    this.revision++;
+    return changes;
+  }
+
+  _owners() {
+    this.owner.compound.clear();
+    this.owner.grid.clear();
+    for (const c of this.communities.values()) {
+      for (const id of c.compounds) this.owner.compound.set(id, c.id);
+      for (const id of c.grid_cells) this.owner.grid.set(id, c.id);
+    }
+  }
+
+  /** Communities in plan order. */
+  list() {
+    return this.order.map((id) => this.communities.get(id)).filter(Boolean);
+  }
+
+  name(id) {
+    return this.communities.get(id)?.name ?? id ?? '';
+  }
+
+  /** Households (existing + planned) of a compound, from its feature. */
+  compoundHouseholds(id) {
+    const p = this.features.compound.get(id)?.properties ?? {};
+    return (+p.households || 0) + (+p.planned_households || 0);
+  }
+
+  compoundName(id) {
+    return this.features.compound.get(id)?.properties?.name ?? id;
+  }
+
+  /**
+   * The plan as exported after a committed edit: community properties the
+   * report does not carry (committees, service centre) and the centres.
+   */
+  setPlanText(text) {
+    const plan = JSON.parse(text);
+    this.planProps = new Map();
+    const centers = new Map();
+    for (const f of plan.features ?? []) {
+      const p = f.properties ?? {};
+      if (p.layer === 'community') this.planProps.set(String(p.id), p);
+      else if (p.layer === 'service_center') centers.set(String(p.id), f);
+    }
+    const moved = centers.size !== this.features.service_center.size ||
+      [...centers].some(([id, f]) => JSON.stringify(f) !== JSON.stringify(this.features.service_center.get(id)));
+    this.features.service_center = centers;
+    return moved;
+  }
+
+  communityProps(id) {
+    return this.planProps?.get(id) ?? {};
+  }
+
+  findingsOf(communityId) {
+    return [...this.findings.values()].filter((f) => f.community_ids.includes(communityId));
+  }
+
+  /** [w, s, e, n] of all communities. */
+  bbox() {
+    let w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
+    for (const { bbox } of this.shapes.values()) {
+      w = Math.min(w, bbox[0]); s = Math.min(s, bbox[1]);
+      e = Math.max(e, bbox[2]); n = Math.max(n, bbox[3]);
+    }
+    return Number.isFinite(w) ? [w, s, e, n] : null;
+  }
+}
+
+function sameList(a, b) {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}

@@ -1,0 +1,104 @@
+// The toolbar: file, undo/redo, editing tools, snapping, layers, settings, language.
+import { el, fill, icon } from '../dom.js';
+import { t } from '../i18n.js';
+import { ICONS } from './icons.js';
+import { TOOLS } from '../edit/editor.js';
+
+const LAYER_TOGGLES = ['community', 'labels', 'compound', 'grid', 'barrier', 'service_center', 'street'];
+
+export class Toolbar {
+  constructor(ctx, parent) {
+    this._ctx = ctx;
+    this.el = el('header', { class: 'shequ-toolbar', testid: 'toolbar' });
+    this.hint = el('div', { class: 'shequ-hint', testid: 'hint', 'aria-live': 'polite' });
+    parent.append(this.el);
+  }
+
+  _btn(key, iconName, onclick, { testid, label = t(key), pressed, disabled, title, text = true } = {}) {
+    return el('button', {
+      class: 'shequ-tb-btn', testid: testid ?? key, onclick, disabled, title: title ?? label,
+      'aria-label': label, 'aria-pressed': pressed == null ? null : String(pressed),
+    }, iconName ? icon(ICONS[iconName]) : null, text ? el('span', { class: 'shequ-tb-label', text: label }) : null);
+  }
+
+  render() {
+    const ctx = this._ctx;
+    const focused = document.activeElement?.dataset?.testid;
+    const editable = ctx.options.editable;
+    this._undo = this._btn('undo', 'undo', () => ctx.undo(), { text: false });
+    this._redo = this._btn('redo', 'redo', () => ctx.redo(), { text: false });
+    const tools = el('div', { class: 'shequ-tb-group shequ-tools', role: 'group', 'aria-label': t('tools') },
+      TOOLS.map((tool) => this._btn('tool_' + tool, tool, () => ctx.setTool(tool), { testid: 'tool-' + tool, pressed: ctx.mode === tool, title: t('tool_' + tool + '_hint') })));
+    const reassign = ctx.mode === 'reassign' ? el('div', { class: 'shequ-tb-group shequ-seg', role: 'group', 'aria-label': t('reassign_pick') },
+      ['compound', 'grid'].map((l) => el('button', {
+        class: 'shequ-seg-btn', testid: 'reassign-layer-' + l, 'aria-pressed': String(ctx.editor.reassignLayer === l), text: t('pick_' + l),
+        onclick: () => { ctx.editor.reassignLayer = l; if (!ctx.context.isVisible(l)) ctx.setLayerVisible(l, true); this.render(); },
+      }))) : null;
+    fill(this.el,
+      el('div', { class: 'shequ-brand' }, icon(ICONS.logo, 26), el('div', { class: 'shequ-brand-text' },
+        el('strong', { text: ctx.options.title || t('app_title') }), el('span', { class: 'shequ-plan-name', testid: 'plan-name', text: ctx.fileName ?? t('app_sub') }))),
+      el('div', { class: 'shequ-tb-group' }, this._btn('file', 'file', (e) => this._fileMenu(e.currentTarget), { testid: 'file-menu' })),
+      editable ? el('div', { class: 'shequ-tb-group' }, this._undo, this._redo) : null,
+      editable ? tools : null,
+      reassign,
+      editable ? this._btn('snapping', 'snap', () => ctx.setSnapping(!ctx.snapping), { testid: 'snap-toggle', pressed: ctx.snapping, title: t('snapping_title') }) : null,
+      el('div', { class: 'shequ-tb-spacer' }),
+      el('span', { class: 'shequ-save-state', testid: 'save-state', dataset: { state: ctx.saveState ?? '' }, text: ctx.saveState === 'saved' ? t('saved') : ctx.saveState === 'saving' ? t('saving') : '' }),
+      this._btn('layers', 'layers', (e) => this._layersMenu(e.currentTarget), { testid: 'layers-menu' }),
+      this._btn('settings', 'settings', () => ctx.openSettings(), { testid: 'settings' }),
+      el('button', { class: 'shequ-tb-btn shequ-lang', testid: 'lang-switch', title: t('language_switch_title'), text: t('language_switch'), lang: ctx.lang === 'zh' ? 'en' : 'zh', onclick: () => ctx.setLanguage(ctx.lang === 'zh' ? 'en' : 'zh') }),
+    );
+    this.updateHistory();
+    this.hint.textContent = ctx.state.loaded && editable ? t('tool_' + ctx.mode + '_hint') : '';
+    if (focused) this.el.querySelector(`[data-testid="${focused}"]`)?.focus();
+  }
+
+  updateHistory() {
+    const ctx = this._ctx;
+    if (!this._undo) return;
+    let h = { undo: null, redo: null };
+    try { if (ctx.bridge.ready) h = ctx.bridge.call('history'); } catch { /* crash handled by the bridge */ }
+    this._undo.disabled = !h.undo;
+    this._redo.disabled = !h.redo;
+    const ut = h.undo ? t('undo_what', { what: h.undo[ctx.lang] ?? h.undo.zh }) : t('nothing_to_undo');
+    const rt = h.redo ? t('redo_what', { what: h.redo[ctx.lang] ?? h.redo.zh }) : t('nothing_to_redo');
+    this._undo.title = ut + ' (Ctrl+Z)';
+    this._redo.title = rt + ' (Ctrl+Shift+Z)';
+    this._undo.setAttribute('aria-label', ut);
+    this._redo.setAttribute('aria-label', rt);
+  }
+
+  setSaveState(s) {
+    this._ctx.saveState = s;
+    const e = this.el.querySelector('[data-testid=save-state]');
+    if (!e) return;
+    e.dataset.state = s;
+    e.textContent = s === 'saved' ? t('saved') : s === 'saving' ? t('saving') : '';
+  }
+
+  _anchor(button) {
+    const r = button.getBoundingClientRect(), p = this._ctx.root.getBoundingClientRect();
+    return { x: r.left - p.left - 8, y: r.bottom - p.top - 4 };
+  }
+
+  _fileMenu(button) {
+    const ctx = this._ctx;
+    ctx.rootMenu.open(this._anchor(button), null, [
+      { text: t('open_plan'), testid: 'open-plan', onselect: () => ctx.openFiles(false) },
+      { text: t('import_layers'), testid: 'import-layers', onselect: () => ctx.openFiles(true) },
+      { text: t('load_demo'), testid: 'load-demo', onselect: () => ctx.loadDemo() },
+      { text: t('export_plan'), testid: 'export-plan', onselect: () => ctx.exportPlan(), disabled: !ctx.state.loaded },
+      { text: t('export_report'), testid: 'export-report', onselect: () => ctx.exportReport(), disabled: !ctx.state.loaded },
+    ], 'file-items');
+  }
+
+  _layersMenu(button) {
+    const ctx = this._ctx;
+    const box = el('div', { class: 'shequ-menu shequ-layers', role: 'group', testid: 'layers-panel', 'aria-label': t('layers') },
+      el('div', { class: 'shequ-menu-title', text: t('layers') }),
+      LAYER_TOGGLES.map((name) => el('label', { class: 'shequ-check' },
+        el('input', { type: 'checkbox', checked: ctx.isLayerVisible(name), testid: 'layer-toggle-' + name, onchange: (e) => ctx.setLayerVisible(name, e.target.checked) }),
+        el('span', { class: 'shequ-swatch shequ-swatch-' + name, 'aria-hidden': 'true' }), el('span', { text: t('layer_' + name) }))));
+    ctx.rootMenu.openElement(this._anchor(button), box);
+  }
+}

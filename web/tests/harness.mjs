@@ -1,0 +1,146 @@
+// Test harness: a tiny static server for web/dist (correct MIME types, the
+// page's CSP as a header, a log of every request), headless Chromium through
+// playwright-core, and the engine loaded in Node to compute expected values
+// independently of the page.
+import http from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import { csp } from '../scripts/csp.mjs';
+
+export const WEB = fileURLToPath(new URL('..', import.meta.url));
+export const DIST = join(WEB, 'dist');
+export const ARTIFACTS = join(WEB, 'tests', 'artifacts');
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8', '.json': 'application/json', '.geojson': 'application/geo+json',
+  '.wasm': 'application/wasm', '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.map': 'application/json',
+};
+
+export function startServer(root = DIST) {
+  const log = [];
+  const server = http.createServer(async (req, res) => {
+    const url = new URL(req.url, 'http://x');
+    log.push({ method: req.method, path: url.pathname + url.search });
+    let path = normalize(join(root, decodeURIComponent(url.pathname)));
+    if (!path.startsWith(root)) { res.writeHead(403).end(); return; }
+    try {
+      if ((await stat(path)).isDirectory()) path = join(path, 'index.html');
+      const body = await readFile(path);
+      res.writeHead(200, {
+        'Content-Type': MIME[extname(path)] ?? 'application/octet-stream',
+        'Content-Security-Policy': csp(),
+        'X-Content-Type-Options': 'nosniff',
+        'Cache-Control': 'no-cache',
+      });
+      res.end(body);
+    } catch {
+      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
+    }
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
+    const { port } = server.address();
+    resolve({ origin: `http://127.0.0.1:${port}`, log, close: () => new Promise((r) => server.close(r)) });
+  }));
+}
+
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+export function launch() {
+  return chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+}
+
+/**
+ * A page that records console errors, page errors, CSP violations and every
+ * request, so a test can assert none happened and nothing left 127.0.0.1.
+ */
+export async function watchedPage(context, origin) {
+  const page = await context.newPage();
+  const watch = { errors: [], requests: [], csp: [] };
+  page.on('console', (m) => {
+    if (m.type() === 'error') watch.errors.push(m.text());
+    if (process.env.SHEQU_DEBUG) console.log(`[page ${m.type()}] ${m.text().slice(0, 300)}`);
+  });
+  page.on('pageerror', (e) => watch.errors.push('pageerror: ' + e.message));
+  page.on('request', (r) => watch.requests.push(r.url()));
+  await page.exposeFunction('__cspViolation', (v) => watch.csp.push(v));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => window.__cspViolation(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  watch.foreign = () => watch.requests.filter((u) => !u.startsWith(origin + '/') && !u.startsWith('data:') && !u.startsWith('blob:'));
+  return { page, watch };
+}
+
+/** The engine in Node (the same wasm-pack output the page serves). */
+export async function nodeEngine() {
+  const pkg = join(DIST, 'pkg');
+  if (!existsSync(join(pkg, 'shequ_wasm.js'))) throw new Error('dist/pkg missing: run `npm run wasm && npm run build` first');
+  const mod = await import(pathToFileURL(join(pkg, 'shequ_wasm.js')).href);
+  mod.initSync({ module: readFileSync(join(pkg, 'shequ_wasm_bg.wasm')) });
+  return mod;
+}
+
+export function demoText() {
+  return readFileSync(join(DIST, 'demo.geojson'), 'utf8');
+}
+
+// ---- geometry for choosing test edits --------------------------------------------
+
+export function ringsOf(packed) {
+  const out = new Map();
+  const { ids, coords, rings, polygons, communities } = packed;
+  for (let c = 0; c < ids.length; c++) {
+    const list = [];
+    for (let p = communities[c]; p < communities[c + 1]; p++) {
+      for (let r = polygons[p]; r < polygons[p + 1]; r++) {
+        const ring = [];
+        for (let k = rings[r]; k < rings[r + 1]; k++) ring.push([coords[2 * k], coords[2 * k + 1]]);
+        list.push(ring);
+      }
+    }
+    out.set(ids[c], list);
+  }
+  return out;
+}
+
+export function metres(a, b) {
+  const k = Math.PI / 180, R = 6371008.8;
+  const x = (b[0] - a[0]) * k * Math.cos(((a[1] + b[1]) / 2) * k), y = (b[1] - a[1]) * k;
+  return Math.hypot(x, y) * R;
+}
+
+export function inRing([x, y], ring) {
+  let inside = false;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const [xi, yi] = ring[i], [xj, yj] = ring[j];
+    if ((yi > y) !== (yj > y) && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+/** A point inside a polygon (the middle of the widest horizontal run). */
+export function interiorPoint(ring) {
+  let s = Infinity, n = -Infinity;
+  for (const [, y] of ring) { s = Math.min(s, y); n = Math.max(n, y); }
+  let best = null, widest = -1;
+  for (const f of [0.5, 0.35, 0.65, 0.25, 0.75]) {
+    const y = s + (n - s) * f;
+    const xs = [];
+    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      const [xi, yi] = ring[i], [xj, yj] = ring[j];
+      if ((yi > y) !== (yj > y)) xs.push(xi + ((y - yi) * (xj - xi)) / (yj - yi));
+    }
+    xs.sort((a, b) => a - b);
+    for (let k = 0; k + 1 < xs.length; k += 2) if (xs[k + 1] - xs[k] > widest) { widest = xs[k + 1] - xs[k]; best = [(xs[k] + xs[k + 1]) / 2, y]; }
+  }
+  return best;
+}
+
+export function centroid(geometry) {
+  if (geometry.type === 'Point') return geometry.coordinates;
+  const ring = geometry.type === 'Polygon' ? geometry.coordinates[0] : geometry.coordinates[0][0];
+  return interiorPoint(ring);
+}
