@@ -2,6 +2,7 @@
 // and the toolbar, loads the engine and a plan, and wires every edit through
 // the engine. The full app page (main.js) is this component mounted full-screen.
 import 'leaflet/dist/leaflet.css';
+import { profileForEngine } from './profile.js';
 import './shequ.css';
 import { el } from './dom.js';
 import { Evented } from './events.js';
@@ -60,13 +61,21 @@ class Shequ extends Evented {
     this.mode = 'select';
     this.snapping = remembered('snap') !== 'off';
     this.profileName = this.options.profile && !/[\n={]/.test(this.options.profile) ? this.options.profile : '';
-    this.profileText = this.options.profile;
+    // A TOML profile given by the host page becomes JSON for the engine now;
+    // a broken one is reported when the first plan loads.
+    try {
+      this.profileText = profileForEngine(this.options.profile ?? '', 'options.profile');
+    } catch (e) {
+      this.profileText = '';
+      this._profileError = e;
+    }
     this.fileName = null;
     this.selectedCenter = null;
     this._labelsOn = true;
     this._communitiesOn = true;
 
     this._build(element);
+    if (this._profileError) showLoadError(this.root, this._profileError);
     this.bridge = new EngineBridge({ wasmUrl: this.options.wasmUrl });
     this.bridge.on('crash', (e) => this._onCrash(e.error));
     this.view = new MapView(this.mapEl, {});
@@ -428,8 +437,14 @@ class Shequ extends Evented {
 
   /** Re-checks the current plan with another rule profile. */
   setProfile(name, custom) {
-    const text = custom ? custom.text : name;
     const fileName = custom?.name ?? name;
+    let text;
+    try {
+      text = custom ? profileForEngine(custom.text, fileName) : name;
+    } catch (e) {
+      this._loadFailed(e);
+      return false;
+    }
     if (!this.state.loaded) {
       this.profileName = name;
       this.profileText = text;

@@ -87,17 +87,14 @@ fn npm(args: &[&str]) -> Command {
     c
 }
 
-/// Builds the WASM package into web/public/pkg and the site into web/dist.
+/// Builds the WASM package (web/pkg) and the site (web/dist).
 pub fn build() -> Result<(), String> {
-    step("build WASM (wasm-pack)", || {
-        let out = root().join("web/public/pkg");
-        run(Command::new("wasm-pack")
-            .args(["build", "--target", "web", "--release", "--no-pack", "--out-dir"])
-            .arg(&out)
-            .arg(root().join("crates/shequ-wasm"))
-            .current_dir(root()))
-    })?;
+    build_wasm()?;
     step("build site (vite)", || run(&mut npm(&["run", "build"])))
+}
+
+fn build_wasm() -> Result<(), String> {
+    step("build WASM (wasm-pack, wasm-opt from binaryen)", || run(&mut npm(&["run", "wasm"])))
 }
 
 fn serve_cmd(args: &[String]) -> Result<(), String> {
@@ -125,8 +122,8 @@ fn test_cmd(args: &[String]) -> Result<(), String> {
     step("WASM binding tests (wasm-bindgen-test in Node)", || {
         run(Command::new("wasm-pack").args(["test", "--node", "--release"]).arg(root().join("crates/shequ-wasm")).current_dir(root()))
     })?;
-    build()?;
-    step("browser tests (Chromium)", || run(&mut npm(&["test"])))?;
+    build_wasm()?;
+    step("site build and browser tests (Chromium)", || run(&mut npm(&["test"])))?;
     eprintln!("all tests passed in {:.0} s", t.elapsed().as_secs_f64());
     Ok(())
 }

@@ -4,8 +4,13 @@ use std::path::{Component, Path, PathBuf};
 
 use tiny_http::{Header, Response, Server};
 
-/// The Content-Security-Policy the app is built and tested against.
-pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:";
+/// The Content-Security-Policy the app is built and tested against (as in
+/// web/scripts/csp.mjs), with the tile servers allowed at build time.
+fn csp() -> String {
+    let tiles = std::env::var("SHEQU_TILE_ORIGINS").unwrap_or_default();
+    let tiles = if tiles.trim().is_empty() { String::new() } else { format!(" {}", tiles.trim()) };
+    format!("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:{tiles}")
+}
 
 pub fn serve(dir: &Path, port: u16) -> Result<(), String> {
     if !dir.join("index.html").exists() {
@@ -15,6 +20,7 @@ pub fn serve(dir: &Path, port: u16) -> Result<(), String> {
         .find_map(|p| Server::http(("127.0.0.1", p)).ok().map(|s| (s, p)))
         .ok_or_else(|| format!("no free port from {port}"))?;
     eprintln!("\nShequ is running: open http://127.0.0.1:{port}/ (Ctrl+C to stop)\n");
+    let csp = csp();
     for request in server.incoming_requests() {
         let path = request.url().split(['?', '#']).next().unwrap_or("/").to_string();
         let response = match resolve(dir, &path) {
@@ -25,7 +31,7 @@ pub fn serve(dir: &Path, port: u16) -> Result<(), String> {
             None => Response::from_data(b"not found".to_vec()).with_status_code(404),
         };
         let response = response
-            .with_header(header("Content-Security-Policy", CSP))
+            .with_header(header("Content-Security-Policy", &csp))
             .with_header(header("X-Content-Type-Options", "nosniff"))
             .with_header(header("Cache-Control", "no-cache"));
         let _ = request.respond(response);
@@ -56,7 +62,8 @@ fn mime(p: &Path) -> &'static str {
         "js" | "mjs" => "text/javascript; charset=utf-8",
         "css" => "text/css; charset=utf-8",
         "wasm" => "application/wasm",
-        "json" | "geojson" | "map" => "application/json; charset=utf-8",
+        "json" | "map" => "application/json; charset=utf-8",
+        "geojson" => "application/geo+json",
         "svg" => "image/svg+xml",
         "png" => "image/png",
         "ico" => "image/x-icon",

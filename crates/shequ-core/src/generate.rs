@@ -45,7 +45,7 @@
 //! | `boundary.off_barrier` | a narrow community astride a road, bounded by lines through blocks |
 //! | `boundary.irregular` | a thin strip along the river (a snake) |
 //! | `boundary.too_large` | a sprawling community with its centre at one end |
-//! | `org.*`, `facility.*`, `plan.unnamed`, `plan.duplicate_name` | attributes set wrong |
+//! | `org.*`, `facility.*`, `plan.unnamed`, `plan.name_format`, `plan.duplicate_name` | attributes set wrong |
 //!
 //! Below 20 communities the plan is clean.
 //!
@@ -185,7 +185,7 @@ pub fn generate_with_key(opts: &GenerateOptions) -> (Plan, Vec<Planted>) {
             Scale::Below => plant("scale.below_target"),
             Scale::Single => plant("scale.single_compound"),
         }
-        let flags: [(bool, &'static str); 18] = [
+        let flags: [(bool, &'static str); 19] = [
             (role.exclave, "boundary.non_contiguous"),
             (role.overlap, "boundary.overlap"),
             (role.gap_neighbour, "boundary.gap"),
@@ -206,6 +206,7 @@ pub fn generate_with_key(opts: &GenerateOptions) -> (Plan, Vec<Planted>) {
             (role.floor_area, "facility.floor_area"),
             (role.missing_service, "facility.missing_service"),
             (role.unnamed, "plan.unnamed"),
+            (role.misnamed, "plan.name_format"),
             (
                 role.duplicate_of.is_some() || role.copied,
                 "plan.duplicate_name",
@@ -528,6 +529,8 @@ struct Role {
     missing_committee: bool,
     understaffed: bool,
     unnamed: bool,
+    /// Named without the 社区 suffix (居委会 instead).
+    misnamed: bool,
     duplicate_of: Option<usize>,
     /// Another community copies its name.
     copied: bool,
@@ -554,6 +557,7 @@ impl Role {
             || self.missing_committee
             || self.understaffed
             || self.unnamed
+            || self.misnamed
             || self.duplicate_of.is_some()
             || self.copied
     }
@@ -2342,6 +2346,13 @@ impl Gen {
                 named_twice[c] = true;
             }
         }
+        // A name written as 居委会 instead of 社区: the first untouched community,
+        // chosen without a draw so that the rest of the district stays as it was.
+        if count(n, rate::UNNAMED) > 0 {
+            if let Some(c) = (0..self.comms.len()).find(|&c| !self.comms[c].role.affected()) {
+                self.comms[c].role.misnamed = true;
+            }
+        }
     }
 
     // -----------------------------------------------------------------------
@@ -3063,6 +3074,8 @@ impl Gen {
             let id = format!("C{:0wc$}", c + 1);
             let name = if role.unnamed {
                 String::new()
+            } else if role.misnamed {
+                format!("{}居委会", comm_names[c].trim_end_matches("社区"))
             } else if let Some(o) = role.duplicate_of {
                 comm_names[o].clone()
             } else {

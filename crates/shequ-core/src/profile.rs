@@ -49,6 +49,7 @@ pub struct Profile {
     pub boundary: BoundaryRules,
     pub organisation: OrganisationRules,
     pub facilities: FacilityRules,
+    pub naming: NamingRules,
     /// Severity of every finding code.
     pub severity: BTreeMap<String, Severity>,
 }
@@ -108,6 +109,13 @@ pub struct FacilityRules {
     pub required_services: Vec<Service>,
     pub floor_area_per_100_households_m2: f64,
     pub min_floor_area_m2: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NamingRules {
+    pub suffix: String,
+    pub max_chars: usize,
 }
 
 /// The household band of one community kind, after its factor.

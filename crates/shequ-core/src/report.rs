@@ -33,6 +33,7 @@ pub const CODES: &[&str] = &[
     "facility.missing_service",
     "plan.unnamed",
     "plan.duplicate_name",
+    "plan.name_format",
     "plan.unassigned",
 ];
 

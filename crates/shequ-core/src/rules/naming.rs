@@ -2,6 +2,7 @@
 //!
 //! - `plan.unnamed`: a community without a name.
 //! - `plan.duplicate_name`: several communities with the same name.
+//! - `plan.name_format`: a name without the profile's suffix (社区) or longer than `max_chars`.
 //! - `plan.unassigned`: a compound or grid cell in no community.
 //!
 //! ```
@@ -32,6 +33,32 @@ pub fn community(ctx: &Ctx, i: usize, out: &mut Vec<Finding>) {
             format!("社区 {} 尚未命名，方案须明确新设立社区名称", c.id),
             format!("community {} has no name; the plan must name every community", c.id),
         ));
+        return;
+    }
+    let rules = &ctx.profile.naming;
+    let name = c.name.trim();
+    let chars = name.chars().count();
+    let mut problems_zh = Vec::new();
+    let mut problems_en = Vec::new();
+    if !rules.suffix.is_empty() && !name.ends_with(rules.suffix.as_str()) {
+        problems_zh.push(format!("未以“{}”结尾", rules.suffix));
+        problems_en.push(format!("does not end with “{}”", rules.suffix));
+    }
+    if chars > rules.max_chars {
+        problems_zh.push(format!("共 {chars} 个字，超过 {} 个字", rules.max_chars));
+        problems_en.push(format!("has {chars} characters, more than {}", rules.max_chars));
+    }
+    if !problems_zh.is_empty() {
+        out.push(
+            ctx.finding(
+                "plan.name_format",
+                "四（二）",
+                &[i],
+                format!("社区名称“{name}”{}，应符合地名管理规定", problems_zh.join("，")),
+                format!("the name “{name}” {}; names follow the place-name regulations", problems_en.join(" and ")),
+            )
+            .detail("chars", chars),
+        );
     }
 }
 
@@ -115,6 +142,17 @@ mod tests {
         plan.communities[0].name = "  ".into();
         let r = evaluate(&plan, &Profile::default());
         assert_eq!(r.findings_with_code("plan.unnamed").count(), 1);
+    }
+
+    #[test]
+    fn names_need_the_suffix_and_a_reasonable_length() {
+        let plan = row_plan(&[("文昌社区", &[1200, 1300]), ("文昌", &[1200, 1300]), ("扬州市广陵区文昌街道文昌社区", &[1200, 1300])]);
+        let r = evaluate(&plan, &Profile::default());
+        let f: Vec<_> = r.findings_with_code("plan.name_format").collect();
+        assert_eq!(f.len(), 2);
+        assert_eq!(f[0].community_ids, ["文昌"]);
+        assert!(f[0].message_zh.contains("未以“社区”结尾"), "{}", f[0].message_zh);
+        assert!(f[1].message_zh.contains("共 14 个字，超过 10 个字"), "{}", f[1].message_zh);
     }
 
     #[test]
