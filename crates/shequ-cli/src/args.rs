@@ -18,7 +18,9 @@ Inputs:
   PLAN is one GeoJSON FeatureCollection (WGS 84 longitude/latitude) whose
   features say their layer in properties.layer. The layer options read one
   file per layer instead; their features need no \"layer\" property. PLAN and
-  layer files may be combined. Use - as PLAN to read standard input.
+  layer files may be combined. Use - as PLAN to read standard input. A
+  zipped Shapefile is imported on the fly as `shequ import` would (auto
+  mapping and coordinate system; warnings on stderr).
 
 Layers (properties; * = required):
   community       Polygon/MultiPolygon   id*, name, kind (standard | old_town |
@@ -97,6 +99,10 @@ Exit codes:
   0  the file was written
   2  bad usage, or the file could not be written")]
     Generate(GenerateArgs),
+    /// Import zipped Shapefiles (CGCS2000 Gauss-Kruger, GCJ-02, BD-09; GBK or
+    /// UTF-8 attributes) and a households table into one plan.
+    #[command(after_help = IMPORT_AFTER)]
+    Import(ImportArgs),
     /// List the built-in rule profiles.
     #[command(
         after_help = "Use a name with `shequ check --profile NAME`, or start a profile file \
@@ -167,10 +173,98 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 
+    /// Also give each community's four boundaries (四至): the roads, rivers,
+    /// neighbours or street outline it is bounded by to the east, south, west
+    /// and north (a table section; "sizhi" in JSON).
+    #[arg(long)]
+    pub sizhi: bool,
+
     /// When to colour the table: auto colours only when stdout is a terminal
     /// (and NO_COLOR is not set).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
+}
+
+const IMPORT_AFTER: &str = "\
+Inputs:
+  IN are zipped Shapefiles (one zip may hold several layers; attribute text
+  in UTF-8 or GBK, from the .cpg or detected), loose .shp/.dbf/.prj/.cpg files
+  (matched by name) or GeoJSON plan files. Each Shapefile layer becomes a plan
+  layer (community, compound, grid, barrier, service_center, street) by its
+  name, geometry and columns; columns are recognised by Chinese and English
+  headers (名称/NAME/MC, 户数/HS, 规划户数/GHHS, 网格编码/WGBM, 两委人数, ...).
+
+Layer map:
+  --layer-map auto (default) uses the proposals; `--write-layer-map FILE`
+  saves the mapping used, as JSON, to correct and pass back with
+  --layer-map FILE:
+    [{\"source\": \"社区.shp\", \"layer\": \"community\",
+      \"fields\": {\"id\": \"SQBH\", \"name\": \"SQMC\"}, \"crs\": \"EPSG:4549\"}]
+  \"layer\": null skips a layer; layers not listed are imported as proposed.
+
+Coordinate systems (--crs):
+  auto (default): from the .prj and the numbers (an 8-digit easting carries
+  its Gauss-Kruger zone; a 6-digit one needs the zone: give it).
+  EPSG:4326 / EPSG:4490   WGS 84 / CGCS2000 longitude/latitude (the same here)
+  EPSG:4513-4533          CGCS2000 3-degree Gauss-Kruger, zone prefix (25-45)
+  EPSG:4534-4554          CGCS2000 3-degree Gauss-Kruger, CM 75E-135E (4549 = CM 120E, Yangzhou)
+  EPSG:4491-4501          CGCS2000 6-degree Gauss-Kruger, zone prefix (13-23)
+  EPSG:4502-4512          CGCS2000 6-degree Gauss-Kruger, CM 75E-135E
+  gcj02 / bd09            traced on AutoNavi/Tencent or Baidu maps
+
+Households (--households):
+  A CSV (UTF-8 or GBK) or XLSX table; the header row is found (title rows
+  above it are fine), the key column (compound id or name) and the
+  households columns (户数, 规划户数) are recognised. Names match after
+  trimming and full-width to half-width; a 小区/花园 suffix is dropped only
+  when that is unambiguous. Unmatched rows, compounds without a row and
+  duplicates are listed on stderr.
+
+Exit codes:
+  0  the plan was written (warnings on stderr)
+  2  an input could not be read or mapped; each problem is one line on stderr
+     naming the file, the entry in the zip, the record or row, the column and
+     the fix
+
+Examples:
+  shequ import 社区.zip --out plan.geojson
+  shequ import 社区.zip 小区.zip --crs EPSG:4549 --households 户数.xlsx --out plan.geojson
+  shequ import 高德描绘.zip --crs gcj02 --write-layer-map map.json --out plan.geojson";
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Zipped Shapefiles, loose Shapefile parts or GeoJSON files.
+    #[arg(value_name = "IN", required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// `auto`, or a JSON file of layer mappings (see below).
+    #[arg(long, value_name = "FILE|auto", default_value = "auto")]
+    pub layer_map: String,
+    /// Write the layer mapping used (JSON), to correct and pass to --layer-map.
+    #[arg(long, value_name = "FILE")]
+    pub write_layer_map: Option<PathBuf>,
+    /// Coordinate system of the inputs: auto, EPSG:xxxx, gcj02 or bd09.
+    #[arg(long, value_name = "EPSG:xxxx|gcj02|bd09|auto", default_value = "auto")]
+    pub crs: String,
+    /// A households table (CSV or XLSX) to join to the compounds.
+    #[arg(long, value_name = "TABLE")]
+    pub households: Option<PathBuf>,
+    /// Join the table by compound id or by name (default: whichever matches more).
+    #[arg(long, value_enum, requires = "households")]
+    pub key: Option<KeyArg>,
+    /// The sheet of the households workbook (default: the first with data).
+    #[arg(long, value_name = "NAME", requires = "households")]
+    pub sheet: Option<String>,
+    /// Where to write the plan (GeoJSON; - writes to standard output).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KeyArg {
+    /// Compound ids.
+    Id,
+    /// Compound names.
+    Name,
 }
 
 #[derive(Debug, Args)]

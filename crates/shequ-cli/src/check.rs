@@ -21,6 +21,9 @@ struct JsonReport<'a> {
     #[serde(flatten)]
     report: &'a Report,
     notes: &'a [LoadNote],
+    /// With `--sizhi`: each community's four boundaries.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sizhi: Option<Vec<shequ_core::sizhi::Sizhi>>,
 }
 
 pub fn run(a: &CheckArgs, lang: Lang) -> Result<Outcome, Failure> {
@@ -57,6 +60,13 @@ pub fn run(a: &CheckArgs, lang: Lang) -> Result<Outcome, Failure> {
     let mut sources: Vec<(Option<Layer>, Source)> = Vec::new();
     for (layer, path) in &inputs {
         match input::read(path, lang) {
+            // A zipped Shapefile is imported as `shequ import` would.
+            Ok(s) if shequ_import::shp::is_zip(&s.bytes) => {
+                match crate::import::zip_source(&s, lang) {
+                    Ok(s) => sources.push((*layer, s)),
+                    Err(lines) => problems.extend(lines),
+                }
+            }
             Ok(s) => sources.push((*layer, s)),
             Err(line) => problems.push(line),
         }
@@ -106,11 +116,13 @@ pub fn run(a: &CheckArgs, lang: Lang) -> Result<Outcome, Failure> {
         Outcome::Clean
     };
 
+    let sizhi = a.sizhi.then(|| crate::sizhi::all(&plan, &profile));
     let text = match a.format {
         Format::Json => {
             let mut s = serde_json::to_string_pretty(&JsonReport {
                 report: &report,
                 notes: &notes,
+                sizhi,
             })
             .map_err(|e| {
                 Failure::Input(vec![format!("shequ: cannot write the report as JSON: {e}")])
@@ -133,7 +145,11 @@ pub fn run(a: &CheckArgs, lang: Lang) -> Result<Outcome, Failure> {
                 plan: &plan,
                 baseline: baseline.as_ref().map(|b| (baseline_name, b)),
             };
-            render::report(&report, &view)
+            let mut text = render::report(&report, &view);
+            if let Some(list) = &sizhi {
+                text.push_str(&crate::sizhi::section(list, &plan, lang, view.color));
+            }
+            text
         }
     };
     crate::write_stdout(&text, lang)?;

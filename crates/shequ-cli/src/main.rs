@@ -7,8 +7,10 @@
 mod args;
 mod check;
 mod generate;
+mod import;
 mod input;
 mod render;
+mod sizhi;
 mod table;
 
 use std::io::{self, Write};
@@ -50,6 +52,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Check(a) => check::run(a, cli.lang),
         Command::Generate(a) => generate::run(a, cli.lang),
+        Command::Import(a) => import::run(a, cli.lang),
         Command::Profiles => profiles(cli.lang),
     };
     match result {

@@ -36,6 +36,7 @@ pub mod model;
 pub mod profile;
 pub mod report;
 pub mod session;
+pub mod sizhi;
 pub mod rules;
 pub mod spatial;
 #[doc(hidden)]

@@ -125,16 +125,25 @@ impl Engine {
     pub fn nodes(&self, west: f64, south: f64, east: f64, north: f64) -> JsValue {
         let topo = self.session.topology();
         let ids: Vec<u32> = topo.nodes_in(west, south, east, north).collect();
-        let coords: Vec<f64> = ids.iter().flat_map(|&n| {
-            let c = topo.coord(n);
-            [c.x, c.y]
-        }).collect();
-        let degree: Vec<u8> = ids.iter().map(|&n| topo.degree(n).min(255) as u8).collect();
-        let o = Object::new();
-        set(&o, "ids", &Uint32Array::from(&ids[..]).into());
-        set(&o, "coords", &Float64Array::from(&coords[..]).into());
-        set(&o, "degree", &Uint8Array::from(&degree[..]).into());
-        o.into()
+        nodes_object(topo, &ids)
+    }
+
+    /// Boundary vertices used by any of the communities `ids`:
+    /// `{ids, coords, degree}` as from `nodes`.
+    #[wasm_bindgen(js_name = nodesOf)]
+    pub fn nodes_of(&self, ids: Vec<String>) -> JsValue {
+        let plan = self.session.plan();
+        let wanted: Vec<u32> = ids.iter().filter_map(|id| plan.communities.iter().position(|c| &c.id == id)).map(|i| i as u32).collect();
+        let topo = self.session.topology();
+        let nodes: Vec<u32> = topo.nodes_in(-180.0, -90.0, 180.0, 90.0).filter(|&n| topo.users(n).iter().any(|u| wanted.contains(u))).collect();
+        nodes_object(topo, &nodes)
+    }
+
+    /// Deliberately traps, as a bug would, so that the page's recovery from a
+    /// crashed engine can be tested for real. Never called by the page itself.
+    #[wasm_bindgen(js_name = __trapForTests)]
+    pub fn trap_for_tests(&self) {
+        panic!("trap requested by a test");
     }
 
     #[wasm_bindgen(js_name = beginDrag)]
@@ -238,6 +247,16 @@ impl Engine {
         self.session.can_redo()
     }
 
+    /// The four boundaries (四至) of a community: `{community_id, east, south,
+    /// west, north: [{name, id, kind, length_m}], side_length_m, open_m,
+    /// text_zh, text_en}`. Throws `EditError` for an unknown id.
+    pub fn sizhi(&self, id: &str) -> Result<JsValue, JsValue> {
+        let plan = self.session.plan();
+        let i = plan.communities.iter().position(|c| c.id == id).ok_or_else(|| edit_error(bad_value("id", "the id of a community")))?;
+        let s = shequ_core::sizhi::sizhi(plan, self.session.profile(), i).ok_or_else(|| edit_error(bad_value("id", "the id of a community")))?;
+        Ok(to_js(&s))
+    }
+
     /// Labels of the next undo and redo: `{undo: {zh, en} | null, redo: …}`.
     pub fn history(&self) -> JsValue {
         let (undo, redo) = self.session.history();
@@ -265,7 +284,7 @@ impl Engine {
             #[serde(skip_serializing_if = "Option::is_none")]
             snapped: &'a Option<shequ_core::session::Snapped>,
             #[serde(skip_serializing_if = "Option::is_none")]
-            reverted: &'a Option<shequ_core::session::Label>,
+            reverted: Option<Value>,
             #[serde(skip_serializing_if = "Option::is_none")]
             node: Option<u32>,
         }
@@ -281,11 +300,32 @@ impl Engine {
             pending: &d.pending,
             nodes_changed: d.nodes_changed,
             snapped: &d.snapped,
-            reverted: &d.reverted,
+            reverted: d.reverted.as_ref().map(|l| serde_json::json!({"message_zh": l.zh, "message_en": l.en})),
             node: d.node,
         });
-        let geometry = pack(self.session.plan(), d.geometry.iter().map(String::as_str));
+        let plan = self.session.plan();
+        let geometry = pack(plan, d.geometry.iter().map(String::as_str));
         let _ = Reflect::set(&out, &"geometry".into(), &geometry);
+        // The editable properties of every community in the delta, and the
+        // service centres, so that forms need not re-read the whole plan.
+        let props: Vec<Value> = d
+            .communities
+            .iter()
+            .filter_map(|r| plan.community(&r.id))
+            .map(|c| {
+                serde_json::json!({
+                    "id": c.id, "name": c.name, "kind": c.kind.as_str(),
+                    "committee_size": c.committee_size, "full_time_staff": c.full_time_staff,
+                    "committees": c.committees.as_ref().map(|v| v.iter().map(|x| x.as_str()).collect::<Vec<_>>()),
+                    "service_center": c.service_center,
+                })
+            })
+            .collect();
+        let _ = Reflect::set(&out, &"properties".into(), &to_js(&props));
+        if d.centers_changed {
+            let fc = geojson::FeatureCollection { bbox: None, features: shequ_core::export::layer_features(plan, Layer::ServiceCenter), foreign_members: None };
+            let _ = Reflect::set(&out, &"centers".into(), &to_js(&fc));
+        }
         out
     }
 }
@@ -327,6 +367,23 @@ fn pack<'a>(plan: &Plan, ids: impl Iterator<Item = &'a str>) -> JsValue {
     set(&o, "rings", &Uint32Array::from(&rings[..]).into());
     set(&o, "polygons", &Uint32Array::from(&polygons[..]).into());
     set(&o, "communities", &Uint32Array::from(&communities[..]).into());
+    o.into()
+}
+
+/// `{ids, coords, degree}` for some topology nodes.
+fn nodes_object(topo: &shequ_core::topology::Topology, ids: &[u32]) -> JsValue {
+    let coords: Vec<f64> = ids
+        .iter()
+        .flat_map(|&n| {
+            let c = topo.coord(n);
+            [c.x, c.y]
+        })
+        .collect();
+    let degree: Vec<u8> = ids.iter().map(|&n| topo.degree(n).min(255) as u8).collect();
+    let o = Object::new();
+    set(&o, "ids", &Uint32Array::from(ids).into());
+    set(&o, "coords", &Float64Array::from(&coords[..]).into());
+    set(&o, "degree", &Uint8Array::from(&degree[..]).into());
     o.into()
 }
 

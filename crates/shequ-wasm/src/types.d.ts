@@ -95,6 +95,8 @@ export interface Delta {
   geometry: PackedGeometry;
   /** Communities that no longer exist. */
   removed: string[];
+  /** Communities the edit created (split, create, undo of a merge…). */
+  added: string[];
   /** Full reports of the communities whose report changed (including added ones). */
   communities: CommunityReport[];
   /** Community ids in plan order after the edit (to re-order or detect additions). */
@@ -111,6 +113,18 @@ export interface Delta {
   snapped?: { lon: number; lat: number; kind: 'vertex' | 'barrier' | null };
   /** For endDrag: the drag was undone because it made a boundary cross itself. */
   reverted?: { message_zh: string; message_en: string };
+  /** For insertVertex: the new node; for endDrag: the dragged node. */
+  node?: number;
+  /** The editable properties of every community in `communities`. */
+  properties: CommunityProperties[];
+  /** All service centres (a GeoJSON FeatureCollection), when the edit changed any. */
+  centers?: object;
+}
+
+export interface CommunityProperties {
+  id: string; name: string; kind: 'standard' | 'old_town' | 'apartment';
+  committee_size: number | null; full_time_staff: number | null;
+  committees: string[] | null; service_center: string | null;
 }
 
 /** A file that could not be read: thrown as an Error with name 'LoadError' and these fields. */
@@ -120,6 +134,9 @@ export interface LoadProblem {
   message_en: string; message_zh: string;
 }
 export interface LoadErrorFields { name: 'LoadError'; errors: LoadProblem[]; more: number }
+
+/** A profile that cannot be used: thrown as an Error with name 'ProfileError' (message names the file and setting).
+ *  The browser build reads JSON profiles (and built-in names); the page converts TOML to JSON first. */
 
 /** A refused edit: thrown as an Error with name 'EditError'. */
 export interface EditErrorFields { name: 'EditError'; code: string; message_zh: string; message_en: string }
