@@ -26,6 +26,8 @@ pub fn all(browser: bool) -> Result<(), String> {
         cargo_tool("wasm-bindgen", "wasm-bindgen-cli", Some(&v))?;
         npm_packages()?;
         if browser {
+            cargo_tool("cargo-fuzz", "cargo-fuzz", None)?;
+            cargo_tool("cargo-deny", "cargo-deny", None)?;
             chromium()?;
         }
         Ok(())
