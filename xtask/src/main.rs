@@ -53,14 +53,20 @@ const HELP: &str = "usage: cargo xtask <command>
   bench [--quick]    run the benchmarks and write bench/results.json";
 
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
 }
 
 /// Runs `cmd`, echoing it; fails with its exit status.
 pub fn run(cmd: &mut Command) -> Result<(), String> {
     let shown = format!("{cmd:?}").replace('"', "");
     eprintln!("  $ {shown}");
-    let status = cmd.env("PATH", setup::path_with_tools()).status().map_err(|e| format!("cannot start {shown}: {e}"))?;
+    let status = cmd
+        .env("PATH", setup::path_with_tools())
+        .status()
+        .map_err(|e| format!("cannot start {shown}: {e}"))?;
     if status.success() {
         Ok(())
     } else {
@@ -72,7 +78,11 @@ pub fn step<T>(name: &str, f: impl FnOnce() -> Result<T, String>) -> Result<T, S
     eprintln!("==> {name}");
     let t = Instant::now();
     let r = f();
-    eprintln!("    {name}: {} in {:.1} s", if r.is_ok() { "ok" } else { "FAILED" }, t.elapsed().as_secs_f64());
+    eprintln!(
+        "    {name}: {} in {:.1} s",
+        if r.is_ok() { "ok" } else { "FAILED" },
+        t.elapsed().as_secs_f64()
+    );
     r
 }
 
@@ -95,13 +105,17 @@ pub fn build() -> Result<(), String> {
 }
 
 fn build_wasm() -> Result<(), String> {
-    step("build WASM (wasm-pack, wasm-opt from binaryen)", || run(&mut npm(&["run", "wasm"])))
+    step("build WASM (wasm-pack, wasm-opt from binaryen)", || {
+        run(&mut npm(&["run", "wasm"]))
+    })
 }
 
 fn serve_cmd(args: &[String]) -> Result<(), String> {
     let port = match args {
         [] => 8000,
-        [flag, n] if flag == "--port" => n.parse().map_err(|_| format!("--port expects a number, got {n:?}"))?,
+        [flag, n] if flag == "--port" => n
+            .parse()
+            .map_err(|_| format!("--port expects a number, got {n:?}"))?,
         _ => return Err("usage: cargo xtask serve [--port N]".into()),
     };
     setup::all(false)?;
@@ -116,22 +130,55 @@ fn test_cmd(args: &[String]) -> Result<(), String> {
     let t = Instant::now();
     setup::all(true)?;
     step("rustfmt", || run(cargo().args(["fmt", "--all", "--check"])))?;
-    step("clippy", || run(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])))?;
-    step("Rust tests (unit, property, integration, corpus, doc)", || run(cargo().args(["test", "--workspace"])))?;
+    step("clippy", || {
+        run(cargo().args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    })?;
+    step(
+        "Rust tests (unit, property, integration, corpus, doc)",
+        || run(cargo().args(["test", "--workspace"])),
+    )?;
     step("engine and importer build for wasm32", || {
-        run(cargo().args(["check", "-p", "shequ-core", "-p", "shequ-import", "--target", "wasm32-unknown-unknown"]))
+        run(cargo().args([
+            "check",
+            "-p",
+            "shequ-core",
+            "-p",
+            "shequ-import",
+            "--target",
+            "wasm32-unknown-unknown",
+        ]))
     })?;
     step("rustdoc (warnings denied)", || {
-        run(cargo().args(["doc", "--no-deps", "-p", "shequ-core", "-p", "shequ-import"]).env("RUSTDOCFLAGS", "-D warnings"))
+        run(cargo()
+            .args(["doc", "--no-deps", "-p", "shequ-core", "-p", "shequ-import"])
+            .env("RUSTDOCFLAGS", "-D warnings"))
     })?;
-    step("dependency policy (cargo deny: licenses, bans, sources; advisories when reachable)", deny)?;
+    step(
+        "dependency policy (cargo deny: licenses, bans, sources; advisories when reachable)",
+        deny,
+    )?;
     step("fuzzing (cargo fuzz, a short run per target)", fuzz)?;
     step("WASM binding tests (wasm-bindgen-test in Node)", || {
-        run(Command::new("wasm-pack").args(["test", "--node", "--release"]).arg(root().join("crates/shequ-wasm")).current_dir(root()))
+        run(Command::new("wasm-pack")
+            .args(["test", "--node", "--release"])
+            .arg(root().join("crates/shequ-wasm"))
+            .current_dir(root()))
     })?;
     build_wasm()?;
-    step("npm audit (when the registry's audit service answers)", npm_audit)?;
-    step("site build and browser tests (Chromium)", || run(&mut npm(&["test"])))?;
+    step(
+        "npm audit (when the registry's audit service answers)",
+        npm_audit,
+    )?;
+    step("site build and browser tests (Chromium)", || {
+        run(&mut npm(&["test"]))
+    })?;
     eprintln!("all tests passed in {:.0} s", t.elapsed().as_secs_f64());
     Ok(())
 }
@@ -144,7 +191,9 @@ fn deny() -> Result<(), String> {
     match run(cargo().args(["deny", "check", "advisories"])) {
         Ok(()) => Ok(()),
         Err(e) => {
-            eprintln!("    advisories not checked: the RustSec database could not be fetched ({e})");
+            eprintln!(
+                "    advisories not checked: the RustSec database could not be fetched ({e})"
+            );
             Ok(())
         }
     }
@@ -157,14 +206,23 @@ fn fuzz() -> Result<(), String> {
     let secs = std::env::var("SHEQU_FUZZ_SECONDS").unwrap_or_else(|_| "20".into());
     for target in ["load", "evaluate", "edits"] {
         let corpus = dir.join("corpus").join(target);
-        std::fs::create_dir_all(&corpus).map_err(|e| format!("cannot create {}: {e}", corpus.display()))?;
-        for seed in std::fs::read_dir(dir.join("seeds").join(target)).map_err(|e| e.to_string())?.flatten() {
+        std::fs::create_dir_all(&corpus)
+            .map_err(|e| format!("cannot create {}: {e}", corpus.display()))?;
+        for seed in std::fs::read_dir(dir.join("seeds").join(target))
+            .map_err(|e| e.to_string())?
+            .flatten()
+        {
             let _ = std::fs::copy(seed.path(), corpus.join(seed.file_name()));
         }
         run(Command::new("cargo")
             .args(["fuzz", "run", target])
             .arg(&corpus)
-            .args(["--", &format!("-max_total_time={secs}"), "-max_len=65536", "-print_final_stats=1"])
+            .args([
+                "--",
+                &format!("-max_total_time={secs}"),
+                "-max_len=65536",
+                "-print_final_stats=1",
+            ])
             .env("RUSTC_BOOTSTRAP", "1")
             .current_dir(&dir))?;
     }
@@ -179,14 +237,21 @@ fn npm_audit() -> Result<(), String> {
         .current_dir(root().join("web"))
         .output()
         .map_err(|e| format!("cannot start npm: {e}"))?;
-    let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     if out.status.success() {
         eprintln!("{}", text.trim());
         return Ok(());
     }
-    if text.contains("audit endpoint returned an error") || text.contains("ENOTFOUND") || text.contains("405") {
+    if text.contains("audit endpoint returned an error")
+        || text.contains("ENOTFOUND")
+        || text.contains("405")
+    {
         eprintln!("    npm audit not run: the registry's audit endpoint is unreachable here");
-        return run(Command::new("npm").args(["ls", "--all"]).current_dir(root().join("web")).stdout(std::process::Stdio::null()));
+        return run(Command::new("npm")
+            .args(["ls", "--all"])
+            .current_dir(root().join("web"))
+            .stdout(std::process::Stdio::null()));
     }
     Err(format!("npm audit found problems:\n{text}"))
 }

@@ -8,13 +8,20 @@ use tiny_http::{Header, Response, Server};
 /// web/scripts/csp.mjs), with the tile servers allowed at build time.
 fn csp() -> String {
     let tiles = std::env::var("SHEQU_TILE_ORIGINS").unwrap_or_default();
-    let tiles = if tiles.trim().is_empty() { String::new() } else { format!(" {}", tiles.trim()) };
+    let tiles = if tiles.trim().is_empty() {
+        String::new()
+    } else {
+        format!(" {}", tiles.trim())
+    };
     format!("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:{tiles}")
 }
 
 pub fn serve(dir: &Path, port: u16) -> Result<(), String> {
     if !dir.join("index.html").exists() {
-        return Err(format!("{} has no index.html; run `cargo xtask build`", dir.display()));
+        return Err(format!(
+            "{} has no index.html; run `cargo xtask build`",
+            dir.display()
+        ));
     }
     let (server, port) = (port..port.saturating_add(20))
         .find_map(|p| Server::http(("127.0.0.1", p)).ok().map(|s| (s, p)))
@@ -22,10 +29,17 @@ pub fn serve(dir: &Path, port: u16) -> Result<(), String> {
     eprintln!("\nShequ is running: open http://127.0.0.1:{port}/ (Ctrl+C to stop)\n");
     let csp = csp();
     for request in server.incoming_requests() {
-        let path = request.url().split(['?', '#']).next().unwrap_or("/").to_string();
+        let path = request
+            .url()
+            .split(['?', '#'])
+            .next()
+            .unwrap_or("/")
+            .to_string();
         let response = match resolve(dir, &path) {
             Some(file) => match std::fs::read(&file) {
-                Ok(bytes) => Response::from_data(bytes).with_status_code(200).with_header(header("Content-Type", mime(&file))),
+                Ok(bytes) => Response::from_data(bytes)
+                    .with_status_code(200)
+                    .with_header(header("Content-Type", mime(&file))),
                 Err(_) => Response::from_data(b"not found".to_vec()).with_status_code(404),
             },
             None => Response::from_data(b"not found".to_vec()).with_status_code(404),
@@ -53,7 +67,9 @@ fn resolve(dir: &Path, url_path: &str) -> Option<PathBuf> {
 }
 
 fn header(k: &str, v: &str) -> Header {
-    Header::from_bytes(k.as_bytes(), v.as_bytes()).unwrap_or_else(|_| Header::from_bytes(&b"X-Invalid"[..], &b"1"[..]).expect("static header"))
+    Header::from_bytes(k.as_bytes(), v.as_bytes()).unwrap_or_else(|_| {
+        Header::from_bytes(&b"X-Invalid"[..], &b"1"[..]).expect("static header")
+    })
 }
 
 fn mime(p: &Path) -> &'static str {

@@ -9,7 +9,9 @@ use crate::{root, run, step};
 /// (wasm-pack finds binaryen's `wasm-opt` there; its own download cannot work offline).
 pub fn path_with_tools() -> String {
     let mut parts = vec![root().join("web/node_modules/.bin").display().to_string()];
-    let cargo_home = std::env::var_os("CARGO_HOME").map(Into::into).or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")));
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(Into::into)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")));
     if let Some(home) = cargo_home {
         parts.push(home.join("bin").display().to_string());
     }
@@ -35,12 +37,20 @@ pub fn all(browser: bool) -> Result<(), String> {
 }
 
 fn output(cmd: &str, args: &[&str]) -> Option<String> {
-    let out = Command::new(cmd).args(args).env("PATH", path_with_tools()).output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    let out = Command::new(cmd)
+        .args(args)
+        .env("PATH", path_with_tools())
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 fn wasm_target() -> Result<(), String> {
-    if output("rustup", &["target", "list", "--installed"]).is_some_and(|s| s.lines().any(|l| l.trim() == "wasm32-unknown-unknown")) {
+    if output("rustup", &["target", "list", "--installed"])
+        .is_some_and(|s| s.lines().any(|l| l.trim() == "wasm32-unknown-unknown"))
+    {
         return Ok(());
     }
     run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
@@ -48,11 +58,16 @@ fn wasm_target() -> Result<(), String> {
 
 /// The exact wasm-bindgen version in Cargo.lock (the CLI must match it).
 fn wasm_bindgen_version() -> Result<String, String> {
-    let lock = std::fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
+        .map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
     let mut lines = lock.lines();
     while let Some(l) = lines.next() {
         if l.trim() == "name = \"wasm-bindgen\"" {
-            if let Some(v) = lines.next().and_then(|v| v.trim().strip_prefix("version = \"")).and_then(|v| v.strip_suffix('"')) {
+            if let Some(v) = lines
+                .next()
+                .and_then(|v| v.trim().strip_prefix("version = \""))
+                .and_then(|v| v.strip_suffix('"'))
+            {
                 return Ok(v.to_string());
             }
         }
@@ -63,10 +78,16 @@ fn wasm_bindgen_version() -> Result<String, String> {
 /// Installs `krate` with cargo unless `bin` answers (at `version`, when given).
 fn cargo_tool(bin: &str, krate: &str, version: Option<&str>) -> Result<(), String> {
     let have = output(bin, &["--version"]);
-    if have.as_deref().is_some_and(|s| version.is_none_or(|v| s.split_whitespace().any(|w| w == v))) {
+    if have
+        .as_deref()
+        .is_some_and(|s| version.is_none_or(|v| s.split_whitespace().any(|w| w == v)))
+    {
         return Ok(());
     }
-    eprintln!("  installing {krate}{} (takes several minutes, once)", version.map(|v| format!(" {v}")).unwrap_or_default());
+    eprintln!(
+        "  installing {krate}{} (takes several minutes, once)",
+        version.map(|v| format!(" {v}")).unwrap_or_default()
+    );
     let install = |locked: bool| {
         let mut c = Command::new("cargo");
         c.arg("install").arg(krate);
@@ -90,14 +111,19 @@ fn npm_packages() -> Result<(), String> {
     let web = root().join("web");
     let lock = web.join("package-lock.json");
     let marker = web.join("node_modules/.package-lock.json");
-    let fresh = match (std::fs::metadata(&lock).and_then(|m| m.modified()), std::fs::metadata(&marker).and_then(|m| m.modified())) {
+    let fresh = match (
+        std::fs::metadata(&lock).and_then(|m| m.modified()),
+        std::fs::metadata(&marker).and_then(|m| m.modified()),
+    ) {
         (Ok(l), Ok(m)) => m >= l,
         _ => false,
     };
     if fresh {
         return Ok(());
     }
-    run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&web))
+    run(Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(&web))
 }
 
 fn chromium() -> Result<(), String> {
@@ -106,7 +132,11 @@ fn chromium() -> Result<(), String> {
     }
     let sudo = output("id", &["-u"]).is_some_and(|u| u.trim() != "0");
     let apt = |args: &[&str]| {
-        let mut c = if sudo { Command::new("sudo") } else { Command::new("apt-get") };
+        let mut c = if sudo {
+            Command::new("sudo")
+        } else {
+            Command::new("apt-get")
+        };
         if sudo {
             c.arg("apt-get");
         }

@@ -164,7 +164,11 @@ fn error_findings_exit_1_in_both_formats() {
 fn warnings_alone_do_not_fail_the_check() {
     let dir = TempDir::new().unwrap();
     // 3,400 households: scale.too_large, a warning in yangzhou-2022.
-    let plan = write_plan(&dir, "plan.geojson", &row_plan(&[("琼花社区", &[1700, 1700])]));
+    let plan = write_plan(
+        &dir,
+        "plan.geojson",
+        &row_plan(&[("琼花社区", &[1700, 1700])]),
+    );
     let run = shequ(&["check", s(&plan), "--format", "json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let v = run.json();

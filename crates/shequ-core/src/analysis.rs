@@ -7,20 +7,28 @@
 //! Each fact depends on a small, known part of the plan (one community and
 //! what lies near it), which is what makes incremental re-evaluation possible.
 
+use std::collections::HashMap;
+
 use geo::coordinate_position::CoordPos;
-use geo::{Area, BooleanOps, Coord, CoordinatePosition, Intersects, Line, LineString, MultiLineString, MultiPolygon, Polygon};
+use geo::{
+    Area, BooleanOps, BoundingRect, Centroid, Coord, CoordinatePosition, InteriorPoint, Intersects,
+    Line, LineString, MultiLineString, MultiPolygon, Point, Polygon, Rect,
+};
 use rstar::RTree;
 
 use crate::geodesy::Frame;
-use crate::model::{CompoundShape, Plan};
+use crate::model::{CompoundShape, Plan, ServiceCenter};
 use crate::profile::Profile;
-use crate::spatial::{aabb, box_index, edge_index, grow, line_rect, rect_of, rings_lines, BoxItem, EdgeItem};
+use crate::spatial::{
+    aabb, chains, enters_interior, grow, line_rect, polygon_lines, rect_of, ring_chains,
+    rings_lines, BoxItem, Chain,
+};
 
 /// Share of a feature's area per community: `(community index, share)`, largest first.
 pub type Shares = Vec<(usize, f64)>;
 
 /// Marks street-outline segments in the barrier index.
-const STREET: usize = usize::MAX;
+pub const STREET: usize = usize::MAX;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct CommunityGeom {
@@ -32,6 +40,8 @@ pub struct CommunityGeom {
     pub parts: usize,
     /// All parts but the largest, for highlighting.
     pub minor_parts: MultiPolygon,
+    /// A point strictly inside each part that has one.
+    pub inside: Vec<Coord>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -120,42 +130,227 @@ fn owners<'a>(n: usize, shares: impl Iterator<Item = &'a Shares>) -> Vec<Vec<usi
     out
 }
 
-/// The spatial indices an analysis needs.
+/// The spatial indices an analysis needs, and the compounds and grid cells
+/// prepared for it (they never change during a session).
+///
+/// Community outlines are kept per community and found through the
+/// communities' boxes: a search of ~1,000 boxes and then of one outline's
+/// few runs is quicker than a search of a tree of every run, and an edit
+/// replaces one community's runs without touching a tree.
 pub struct Indices {
+    /// Communities' bounding boxes.
     pub boxes: RTree<BoxItem>,
-    pub edges: RTree<EdgeItem>,
-    pub barriers: RTree<EdgeItem>,
+    /// Each community's bounding box as indexed, for removal.
+    pub rects: Vec<Rect>,
+    /// Each community's outline as runs of segments.
+    pub outlines: Vec<Vec<Chain>>,
+    /// Roads, lanes, rivers and, when it counts, the street outline ([`STREET`]).
+    pub barriers: RTree<Chain>,
+    pub compounds: Vec<Prepared>,
+    pub grids: Vec<Prepared>,
+    /// Service centres by id: `Plan::center` searches them one by one.
+    pub centers: HashMap<String, usize>,
 }
 
 impl Indices {
     pub fn new(plan: &Plan, profile: &Profile) -> Indices {
-        let comms = || plan.communities.iter().enumerate().map(|(i, c)| (i, &c.geometry));
-        let mut barrier_items: Vec<EdgeItem> = plan
+        let mut barrier_items: Vec<Chain> = plan
             .barriers
             .iter()
             .enumerate()
-            .flat_map(|(i, b)| b.geometry.0.iter().flat_map(LineString::lines).map(move |line| EdgeItem { line, id: i }))
+            .flat_map(|(i, b)| b.geometry.0.iter().flat_map(move |l| chains(l, i)))
             .collect();
         if profile.boundary.street_outline_counts {
             for s in &plan.streets {
-                barrier_items.extend(rings_lines(&s.geometry).map(|line| EdgeItem { line, id: STREET }));
+                barrier_items.extend(ring_chains(&s.geometry, STREET));
             }
         }
-        Indices { boxes: box_index(comms()), edges: edge_index(comms()), barriers: RTree::bulk_load(barrier_items) }
+        let rects: Vec<Rect> = plan
+            .communities
+            .iter()
+            .map(|c| rect_of(&c.geometry))
+            .collect();
+        Indices {
+            boxes: RTree::bulk_load(
+                rects
+                    .iter()
+                    .enumerate()
+                    .map(|(id, &rect)| BoxItem { rect, id })
+                    .collect(),
+            ),
+            rects,
+            outlines: plan
+                .communities
+                .iter()
+                .enumerate()
+                .map(|(i, c)| ring_chains(&c.geometry, i).collect())
+                .collect(),
+            barriers: RTree::bulk_load(barrier_items),
+            compounds: plan
+                .compounds
+                .iter()
+                .map(|c| Prepared::new(&c.shape))
+                .collect(),
+            grids: plan
+                .grids
+                .iter()
+                .map(|g| Prepared::area(&g.geometry))
+                .collect(),
+            centers: plan
+                .centers
+                .iter()
+                .enumerate()
+                .map(|(k, c)| (c.id.clone(), k))
+                .collect(),
+        }
     }
+
+    /// The service centre with id `id`. Centres keep their ids and places
+    /// while a session edits them, but a stale entry falls back to a search.
+    pub fn center<'p>(&self, plan: &'p Plan, id: &str) -> Option<&'p ServiceCenter> {
+        match self.centers.get(id).and_then(|&k| plan.centers.get(k)) {
+            Some(c) if c.id == id => Some(c),
+            _ => plan.center(id),
+        }
+    }
+
+    /// After the outline of community `i` changed to `mp`.
+    pub fn update_community(&mut self, i: usize, mp: &MultiPolygon) {
+        self.boxes.remove(&BoxItem {
+            rect: self.rects[i],
+            id: i,
+        });
+        self.rects[i] = rect_of(mp);
+        self.boxes.insert(BoxItem {
+            rect: self.rects[i],
+            id: i,
+        });
+        self.outlines[i] = ring_chains(mp, i).collect();
+    }
+
+    /// The runs of community outlines whose boxes meet `r`.
+    pub fn outlines_near(&self, r: Rect) -> impl Iterator<Item = &Chain> + '_ {
+        self.boxes
+            .locate_in_envelope_intersecting(&aabb(r))
+            .flat_map(move |b| {
+                self.outlines[b.id]
+                    .iter()
+                    .filter(move |c| c.rect.intersects(&r))
+            })
+    }
+}
+
+/// A compound or grid cell measured once: its box, its area, a point strictly
+/// inside each polygon, and the point standing for it in distances.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prepared {
+    pub rect: Option<Rect>,
+    /// Unsigned area in square degrees.
+    pub area: f64,
+    pub parts: Vec<PreparedPart>,
+    /// See [`representative`].
+    pub point: Coord,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PreparedPart {
+    /// Which polygon of the outline.
+    pub index: usize,
+    pub rect: Rect,
+    pub area: f64,
+    /// `None` where no point strictly inside was found (a degenerate part):
+    /// such a part is always clipped.
+    pub inside: Option<Coord>,
+}
+
+impl Prepared {
+    pub fn new(shape: &CompoundShape) -> Prepared {
+        match shape {
+            CompoundShape::Area(mp) => Prepared::area(mp),
+            CompoundShape::Point(p) => Prepared {
+                rect: Some(Rect::new(p.0, p.0)),
+                area: 0.0,
+                parts: Vec::new(),
+                point: p.0,
+            },
+        }
+    }
+
+    pub fn area(mp: &MultiPolygon) -> Prepared {
+        let parts: Vec<PreparedPart> =
+            mp.0.iter()
+                .enumerate()
+                .filter_map(|(index, p)| {
+                    Some(PreparedPart {
+                        index,
+                        rect: p.bounding_rect()?,
+                        area: p.unsigned_area(),
+                        inside: point_inside(p),
+                    })
+                })
+                .collect();
+        let point = match parts.as_slice() {
+            [only] => only.inside,
+            _ => point_inside(mp),
+        };
+        let point = point
+            .or_else(|| mp.interior_point().map(|p| p.0))
+            .unwrap_or_else(Coord::zero);
+        Prepared {
+            rect: mp.bounding_rect(),
+            area: parts.iter().map(|p| p.area).sum(),
+            parts,
+            point,
+        }
+    }
+}
+
+/// A point strictly inside `g`: its centroid when that is inside (any convex
+/// outline), else the interior point `geo` finds, if that is strictly inside.
+/// The centroid comes first because it is cheap: `geo`'s interior point
+/// costs a DE-9IM relate per polygon.
+fn point_inside<G>(g: &G) -> Option<Coord>
+where
+    G: Centroid<Output = Option<Point>>
+        + InteriorPoint<Output = Option<Point>>
+        + CoordinatePosition<Scalar = f64>,
+{
+    let strictly = |c: &Coord| g.coordinate_position(c) == CoordPos::Inside;
+    g.centroid()
+        .map(|p| p.0)
+        .filter(strictly)
+        .or_else(|| g.interior_point().map(|p| p.0).filter(strictly))
 }
 
 /// Analyses a whole plan.
 pub fn analyse(plan: &Plan, profile: &Profile) -> Analysis {
     let ix = Indices::new(plan, profile);
-    let geom: Vec<CommunityGeom> = plan.communities.iter().map(|c| community_geom(&c.geometry, profile)).collect();
-    let compound_shares = plan.compounds.iter().map(|c| compound_shares(plan, &ix, &c.shape)).collect();
-    let grid_shares = plan.grids.iter().map(|g| area_shares(plan, &ix, &g.geometry)).collect();
-    let boundary = (0..plan.communities.len()).map(|i| boundary_facts(plan, profile, &ix, &geom, i)).collect();
+    let geom: Vec<CommunityGeom> = plan
+        .communities
+        .iter()
+        .map(|c| community_geom(&c.geometry, profile))
+        .collect();
+    let compound_shares = (0..plan.compounds.len())
+        .map(|k| compound_shares(plan, &ix, k))
+        .collect();
+    let grid_shares = (0..plan.grids.len())
+        .map(|k| grid_shares(plan, &ix, k))
+        .collect();
+    let boundary = (0..plan.communities.len())
+        .map(|i| boundary_facts(plan, profile, &ix, &geom, i))
+        .collect();
     let overlaps = overlaps(plan, &ix, &geom);
     let gaps = gaps(plan, profile, &ix);
-    let mut a = Analysis { geom, compound_shares, grid_shares, boundary, overlaps, gaps, centers: Vec::new() };
-    a.centers = center_facts(plan, profile, &a);
+    let mut a = Analysis {
+        geom,
+        compound_shares,
+        grid_shares,
+        boundary,
+        overlaps,
+        gaps,
+        centers: Vec::new(),
+    };
+    a.centers = center_facts(plan, profile, &ix, &a);
     a
 }
 
@@ -163,24 +358,47 @@ pub fn community_geom(mp: &MultiPolygon, profile: &Profile) -> CommunityGeom {
     let frame = Frame::for_multipolygon(mp);
     let area_m2 = frame.area_m2(mp);
     let perimeter_m = frame.perimeter_m(mp);
-    let polsby_popper = if perimeter_m > 0.0 { 4.0 * std::f64::consts::PI * area_m2 / (perimeter_m * perimeter_m) } else { 0.0 };
-    let mut areas: Vec<(f64, &Polygon)> = mp.0.iter().map(|p| (p.unsigned_area() * frame.area_factor(), p)).collect();
+    let polsby_popper = if perimeter_m > 0.0 {
+        4.0 * std::f64::consts::PI * area_m2 / (perimeter_m * perimeter_m)
+    } else {
+        0.0
+    };
+    let mut areas: Vec<(f64, &Polygon)> =
+        mp.0.iter()
+            .map(|p| (p.unsigned_area() * frame.area_factor(), p))
+            .collect();
     areas.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let parts = areas.iter().filter(|(a, _)| *a >= profile.boundary.sliver_m2).count().max(usize::from(!areas.is_empty()));
+    let parts = areas
+        .iter()
+        .filter(|(a, _)| *a >= profile.boundary.sliver_m2)
+        .count()
+        .max(usize::from(!areas.is_empty()));
     let minor_parts = MultiPolygon::new(areas.iter().skip(1).map(|(_, p)| (*p).clone()).collect());
-    CommunityGeom { frame, area_m2, perimeter_m, polsby_popper, parts, minor_parts }
+    let inside = mp.0.iter().filter_map(point_inside).collect();
+    CommunityGeom {
+        frame,
+        area_m2,
+        perimeter_m,
+        polsby_popper,
+        parts,
+        minor_parts,
+        inside,
+    }
 }
 
-pub fn compound_shares(plan: &Plan, ix: &Indices, shape: &CompoundShape) -> Shares {
-    match shape {
-        CompoundShape::Area(mp) => area_shares(plan, ix, mp),
+/// How compound `k` divides among the communities.
+pub fn compound_shares(plan: &Plan, ix: &Indices, k: usize) -> Shares {
+    match &plan.compounds[k].shape {
+        CompoundShape::Area(mp) => area_shares(plan, ix, mp, &ix.compounds[k]),
         CompoundShape::Point(p) => {
             let env = rstar::AABB::from_point([p.x(), p.y()]);
             let mut hits: Vec<usize> = ix
                 .boxes
                 .locate_in_envelope_intersecting(&env)
                 .map(|b| b.id)
-                .filter(|&c| plan.communities[c].geometry.coordinate_position(&p.0) != CoordPos::Outside)
+                .filter(|&c| {
+                    plan.communities[c].geometry.coordinate_position(&p.0) != CoordPos::Outside
+                })
                 .collect();
             hits.sort_unstable();
             hits.truncate(1);
@@ -189,95 +407,168 @@ pub fn compound_shares(plan: &Plan, ix: &Indices, shape: &CompoundShape) -> Shar
     }
 }
 
-/// How the area of `target` divides among the communities.
+/// How grid cell `k` divides among the communities.
+pub fn grid_shares(plan: &Plan, ix: &Indices, k: usize) -> Shares {
+    area_shares(plan, ix, &plan.grids[k].geometry, &ix.grids[k])
+}
+
+/// How the area of `target` (prepared as `prep`) divides among the communities.
 ///
-/// A community whose boundary does not enter `target`'s bounding box holds all
-/// of it or none, which one point decides; only the others need clipping.
-pub fn area_shares(plan: &Plan, ix: &Indices, target: &MultiPolygon) -> Shares {
-    let r = rect_of(target);
-    let env = aabb(r);
-    let mut out = Shares::new();
-    let mut edgy: Vec<usize> = ix.edges.locate_in_envelope_intersecting(&env).map(|e| e.id).collect();
-    edgy.sort_unstable();
-    edgy.dedup();
-    let total = target.unsigned_area();
-    if total <= 0.0 {
-        return out;
-    }
-    let probe = target.0.first().and_then(|p| p.exterior().0.first().copied());
-    for b in ix.boxes.locate_in_envelope_intersecting(&env) {
-        let c = &plan.communities[b.id].geometry;
-        let share = if edgy.binary_search(&b.id).is_err() {
-            match probe {
-                Some(p) if c.coordinate_position(&p) == CoordPos::Inside => 1.0,
-                _ => 0.0,
-            }
-        } else {
-            c.intersection(target).unsigned_area() / total
-        };
-        if share > 1e-9 {
-            out.push((b.id, share.min(1.0)));
+/// Where no edge of a community enters a part of the target, the part lies
+/// wholly inside or wholly outside it, and the point inside the part decides;
+/// only parts a community's outline actually cuts are clipped.
+pub fn area_shares(plan: &Plan, ix: &Indices, target: &MultiPolygon, prep: &Prepared) -> Shares {
+    let Some(rect) = prep.rect.filter(|_| prep.area > 0.0) else {
+        return Shares::new();
+    };
+    let mut out: Shares = ix
+        .boxes
+        .locate_in_envelope_intersecting(&aabb(rect))
+        .map(|b| (b.id, 0.0))
+        .collect();
+    for part in &prep.parts {
+        let poly = &target.0[part.index];
+        // The part's sides, collected when first needed.
+        let mut sides: Vec<Line> = Vec::new();
+        for (c, area) in out.iter_mut() {
+            *area += area_within(plan, ix, *c, poly, part, &mut sides);
         }
     }
+    out.retain_mut(|(_, area)| {
+        *area = (*area / prep.area).min(1.0);
+        *area > 1e-9
+    });
     out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     out
 }
 
+/// The area of `poly` (prepared as `part`, with `sides` as a cache of its
+/// sides) inside community `c`.
+fn area_within(
+    plan: &Plan,
+    ix: &Indices,
+    c: usize,
+    poly: &Polygon,
+    part: &PreparedPart,
+    sides: &mut Vec<Line>,
+) -> f64 {
+    if !ix.rects[c].intersects(&part.rect) {
+        return 0.0;
+    }
+    let near = ix.outlines[c]
+        .iter()
+        .filter(|ch| ch.rect.intersects(&part.rect))
+        .flat_map(Chain::lines);
+    let mut near = near
+        .filter(|l| line_rect(*l).intersects(&part.rect))
+        .peekable();
+    if near.peek().is_some() && sides.is_empty() {
+        sides.extend(polygon_lines(poly));
+    }
+    let inside = |p: Coord| poly.coordinate_position(&p) == CoordPos::Inside;
+    let community = &plan.communities[c].geometry;
+    match part.inside {
+        Some(p) if !near.any(|l| enters_interior(l, sides, inside)) => {
+            if ix.rects[c].intersects(&p) && community.coordinate_position(&p) == CoordPos::Inside {
+                part.area
+            } else {
+                0.0
+            }
+        }
+        _ => community.intersection(poly).unsigned_area(),
+    }
+}
+
 /// Boundary length along barriers, off-barrier stretches and neighbours of community `i`.
-pub fn boundary_facts(plan: &Plan, profile: &Profile, ix: &Indices, geom: &[CommunityGeom], i: usize) -> BoundaryFacts {
+///
+/// Each edge is sampled every `boundary_sample_m`; see `samples_within` for
+/// why most edges need no sampling at all. The indices are searched once per
+/// run of edges ([`Chain`]) rather than per edge, which halves the cost.
+pub fn boundary_facts(
+    plan: &Plan,
+    profile: &Profile,
+    ix: &Indices,
+    geom: &[CommunityGeom],
+    i: usize,
+) -> BoundaryFacts {
     let rules = &profile.boundary;
     let frame = geom[i].frame;
     let (bx, by) = frame.deg(rules.barrier_snap_m);
     let (ax, ay) = frame.deg(rules.adjacency_snap_m);
-    let mut facts = BoundaryFacts { length_m: 0.0, on_barrier_m: 0.0, off_barrier: MultiLineString::new(vec![]), neighbours: Vec::new() };
+    let mut facts = BoundaryFacts {
+        length_m: 0.0,
+        on_barrier_m: 0.0,
+        off_barrier: MultiLineString::new(vec![]),
+        neighbours: Vec::new(),
+    };
     let mut shared: Vec<(usize, f64)> = Vec::new();
-    let mut near_barrier: Vec<Line> = Vec::new();
-    let mut near_edges: Vec<EdgeItem> = Vec::new();
-    let mut hit_ids: Vec<usize> = Vec::new();
+    let (mut barriers, mut edges): (Vec<Line>, Vec<(usize, Line)>) = (Vec::new(), Vec::new());
+    let (mut near_barrier, mut near_edges): (Vec<Line>, Vec<Line>) = (Vec::new(), Vec::new());
     let c = &plan.communities[i].geometry;
-    for ring in c.0.iter().flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors())) {
+    for ring in
+        c.0.iter()
+            .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+    {
         let mut run: Vec<Coord> = Vec::new();
-        for l in ring.lines() {
-            let len = frame.line_m(l);
-            if len <= 0.0 {
-                continue;
+        for chain in chains(ring, i) {
+            let reach = grow(chain.rect, bx, by);
+            barriers.clear();
+            barriers.extend(
+                ix.barriers
+                    .locate_in_envelope_intersecting(&aabb(reach))
+                    .flat_map(Chain::lines)
+                    .filter(|b| line_rect(*b).intersects(&reach)),
+            );
+            let reach = grow(chain.rect, ax, ay);
+            edges.clear();
+            for e in ix.outlines_near(reach).filter(|e| e.id != i) {
+                edges.extend(
+                    e.lines()
+                        .filter(|m| line_rect(*m).intersects(&reach))
+                        .map(|m| (e.id, m)),
+                );
             }
-            facts.length_m += len;
-            let n = ((len / rules.boundary_sample_m).ceil() as usize).clamp(1, 256);
-            let piece = len / n as f64;
-            let samples = (0..n).map(|k| {
-                let t = (k as f64 + 0.5) / n as f64;
-                Coord { x: l.start.x + t * (l.end.x - l.start.x), y: l.start.y + t * (l.end.y - l.start.y) }
-            });
-            near_barrier.clear();
-            near_barrier.extend(ix.barriers.locate_in_envelope_intersecting(&aabb(grow(line_rect(l), bx, by))).map(|e| e.line));
-            near_edges.clear();
-            near_edges.extend(ix.edges.locate_in_envelope_intersecting(&aabb(grow(line_rect(l), ax, ay))).filter(|e| e.id != i).copied());
-            let mut on = 0usize;
-            for p in samples {
-                if near_barrier.iter().any(|b| frame.dist_to_line_m(p, *b) <= rules.barrier_snap_m) {
-                    on += 1;
+            edges.sort_unstable_by_key(|e| e.0);
+            for l in chain.lines() {
+                let len = frame.line_m(l);
+                if len <= 0.0 {
+                    continue;
                 }
-                hit_ids.clear();
-                hit_ids.extend(near_edges.iter().filter(|e| frame.dist_to_line_m(p, e.line) <= rules.adjacency_snap_m).map(|e| e.id));
-                hit_ids.sort_unstable();
-                hit_ids.dedup();
-                for &id in &hit_ids {
-                    match shared.iter_mut().find(|s| s.0 == id) {
-                        Some(s) => s.1 += piece,
-                        None => shared.push((id, piece)),
+                facts.length_m += len;
+                let n = ((len / rules.boundary_sample_m).ceil() as usize).clamp(1, 256);
+                let piece = len / n as f64;
+                let reach = grow(line_rect(l), bx, by);
+                near_barrier.clear();
+                near_barrier.extend(
+                    barriers
+                        .iter()
+                        .filter(|b| line_rect(**b).intersects(&reach)),
+                );
+                let on = samples_within(frame, l, n, &near_barrier, rules.barrier_snap_m);
+                facts.on_barrier_m += piece * on as f64;
+                let reach = grow(line_rect(l), ax, ay);
+                for theirs in edges.chunk_by(|a, b| a.0 == b.0) {
+                    near_edges.clear();
+                    near_edges.extend(
+                        theirs
+                            .iter()
+                            .map(|e| e.1)
+                            .filter(|m| line_rect(*m).intersects(&reach)),
+                    );
+                    let hits = samples_within(frame, l, n, &near_edges, rules.adjacency_snap_m);
+                    if hits > 0 {
+                        add_shared(&mut shared, theirs[0].0, piece * hits as f64);
                     }
                 }
-            }
-            facts.on_barrier_m += piece * on as f64;
-            if on * 2 < n {
-                if run.last() != Some(&l.start) {
+                if on * 2 < n {
+                    if run.last() != Some(&l.start) {
+                        flush(&mut run, &mut facts.off_barrier);
+                        run.push(l.start);
+                    }
+                    run.push(l.end);
+                } else {
                     flush(&mut run, &mut facts.off_barrier);
-                    run.push(l.start);
                 }
-                run.push(l.end);
-            } else {
-                flush(&mut run, &mut facts.off_barrier);
             }
         }
         flush(&mut run, &mut facts.off_barrier);
@@ -286,6 +577,40 @@ pub fn boundary_facts(plan: &Plan, profile: &Profile, ix: &Indices, geom: &[Comm
     shared.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     facts.neighbours = shared;
     facts
+}
+
+fn add_shared(shared: &mut Vec<(usize, f64)>, id: usize, m: f64) {
+    match shared.iter_mut().find(|s| s.0 == id) {
+        Some(s) => s.1 += m,
+        None => shared.push((id, m)),
+    }
+}
+
+/// How many of the `n` samples of `l` (the midpoints of its `n` equal pieces)
+/// lie within `reach_m` of one of the segments `near`.
+///
+/// The distance from a point moving along `l` to a fixed segment is a convex
+/// function, so where both ends of `l` are within reach of one segment, so is
+/// every sample: then the answer is `n` without sampling. Most edges of a plan
+/// drawn along roads and shared outlines are settled that way.
+fn samples_within(frame: Frame, l: Line, n: usize, near: &[Line], reach_m: f64) -> usize {
+    let within = |p: Coord, s: &Line| frame.dist_to_line_m(p, *s) <= reach_m;
+    if near.is_empty() {
+        return 0;
+    }
+    if near.iter().any(|s| within(l.start, s) && within(l.end, s)) {
+        return n;
+    }
+    (0..n)
+        .filter(|&k| {
+            let t = (k as f64 + 0.5) / n as f64;
+            let p = Coord {
+                x: l.start.x + t * (l.end.x - l.start.x),
+                y: l.start.y + t * (l.end.y - l.start.y),
+            };
+            near.iter().any(|s| within(p, s))
+        })
+        .count()
 }
 
 fn flush(run: &mut Vec<Coord>, out: &mut MultiLineString) {
@@ -299,7 +624,12 @@ fn flush(run: &mut Vec<Coord>, out: &mut MultiLineString) {
 pub fn overlaps(plan: &Plan, ix: &Indices, geom: &[CommunityGeom]) -> Vec<Overlap> {
     let mut out = Vec::new();
     for (a, c) in plan.communities.iter().enumerate() {
-        let mut others: Vec<usize> = ix.boxes.locate_in_envelope_intersecting(&aabb(rect_of(&c.geometry))).map(|b| b.id).filter(|&b| b > a).collect();
+        let mut others: Vec<usize> = ix
+            .boxes
+            .locate_in_envelope_intersecting(&aabb(rect_of(&c.geometry)))
+            .map(|b| b.id)
+            .filter(|&b| b > a)
+            .collect();
         others.sort_unstable();
         for b in others {
             if let Some(o) = overlap(plan, geom, a, b) {
@@ -310,10 +640,50 @@ pub fn overlaps(plan: &Plan, ix: &Indices, geom: &[CommunityGeom]) -> Vec<Overla
     out
 }
 
+/// The overlap of communities `a` and `b`, if their areas overlap.
+///
+/// Neighbours share outlines but not area: only pairs that `interiors_meet`
+/// are clipped.
 pub fn overlap(plan: &Plan, geom: &[CommunityGeom], a: usize, b: usize) -> Option<Overlap> {
-    let inter = plan.communities[a].geometry.intersection(&plan.communities[b].geometry);
+    if !interiors_meet(plan, geom, a, b) {
+        return None;
+    }
+    let inter = plan.communities[a]
+        .geometry
+        .intersection(&plan.communities[b].geometry);
     let area_m2 = inter.unsigned_area() * geom[a].frame.area_factor();
-    (area_m2 > 0.0).then_some(Overlap { a, b, area_m2, geometry: inter })
+    (area_m2 > 0.0).then_some(Overlap {
+        a,
+        b,
+        area_m2,
+        geometry: inter,
+    })
+}
+
+/// Whether the interiors of communities `a` and `b` meet.
+///
+/// If no edge of `a` enters `b`, each part of `b` lies wholly inside `a` or
+/// wholly outside it, which the part's inside point decides.
+fn interiors_meet(plan: &Plan, geom: &[CommunityGeom], a: usize, b: usize) -> bool {
+    let (ca, cb) = (&plan.communities[a].geometry, &plan.communities[b].geometry);
+    let (Some(ra), Some(rb)) = (ca.bounding_rect(), cb.bounding_rect()) else {
+        return false;
+    };
+    if !ra.intersects(&rb) {
+        return false;
+    }
+    let theirs: Vec<Line> = rings_lines(cb)
+        .filter(|l| line_rect(*l).intersects(&ra))
+        .collect();
+    let inside_b = |p: Coord| cb.coordinate_position(&p) == CoordPos::Inside;
+    let enters = rings_lines(ca)
+        .filter(|l| line_rect(*l).intersects(&rb))
+        .any(|e| enters_interior(e, &theirs, inside_b));
+    enters
+        || geom[b]
+            .inside
+            .iter()
+            .any(|p| ca.coordinate_position(p) == CoordPos::Inside)
 }
 
 /// Areas covered by no community: inside the street outline when there is
@@ -324,7 +694,15 @@ pub fn gaps(plan: &Plan, profile: &Profile, ix: &Indices) -> Vec<Gap> {
     }
     let union = geo::unary_union(plan.communities.iter().map(|c| &c.geometry));
     let holes: Vec<Polygon> = if plan.streets.is_empty() {
-        union.0.iter().flat_map(|p| p.interiors().iter().map(|r| Polygon::new(r.clone(), vec![]))).collect()
+        union
+            .0
+            .iter()
+            .flat_map(|p| {
+                p.interiors()
+                    .iter()
+                    .map(|r| Polygon::new(r.clone(), vec![]))
+            })
+            .collect()
     } else {
         let street = geo::unary_union(plan.streets.iter().map(|s| &s.geometry));
         street.difference(&union).0
@@ -345,27 +723,49 @@ pub fn gaps(plan: &Plan, profile: &Profile, ix: &Indices) -> Vec<Gap> {
             .filter(|&c| plan.communities[c].geometry.intersects(&hole))
             .collect();
         neighbours.sort_unstable();
-        out.push(Gap { geometry: hole, area_m2, neighbours });
+        out.push(Gap {
+            geometry: hole,
+            area_m2,
+            neighbours,
+        });
     }
     out
 }
 
 /// Household-weighted distances from each community's compounds to its centre.
-pub fn center_facts(plan: &Plan, profile: &Profile, a: &Analysis) -> Vec<Option<CenterFacts>> {
+pub fn center_facts(
+    plan: &Plan,
+    profile: &Profile,
+    ix: &Indices,
+    a: &Analysis,
+) -> Vec<Option<CenterFacts>> {
     let by_community = a.compounds_by_community(plan.communities.len());
-    by_community.iter().enumerate().map(|(i, compounds)| center_facts_of(plan, profile, a, compounds, i)).collect()
+    by_community
+        .iter()
+        .enumerate()
+        .map(|(i, compounds)| center_facts_of(plan, profile, ix, compounds, i))
+        .collect()
 }
 
 /// Distances from the compounds of community `i` to its service centre.
-pub fn center_facts_of(plan: &Plan, profile: &Profile, _a: &Analysis, compounds: &[usize], i: usize) -> Option<CenterFacts> {
+pub fn center_facts_of(
+    plan: &Plan,
+    profile: &Profile,
+    ix: &Indices,
+    compounds: &[usize],
+    i: usize,
+) -> Option<CenterFacts> {
     let c = &plan.communities[i];
-    let center = c.service_center.as_deref().and_then(|id| plan.center(id))?;
+    let center = c
+        .service_center
+        .as_deref()
+        .and_then(|id| ix.center(plan, id))?;
     let frame = Frame::at_lat(center.location.y());
     let (mut weight, mut sum, mut max, mut beyond) = (0.0, 0.0, 0.0f64, 0.0);
     for &k in compounds {
         let compound = &plan.compounds[k];
         let w = households_counted(compound, profile) as f64;
-        let d = frame.dist_m(representative(&compound.shape), center.location.0);
+        let d = frame.dist_m(ix.compounds[k].point, center.location.0);
         max = max.max(d);
         weight += w;
         sum += w * d;
@@ -373,7 +773,11 @@ pub fn center_facts_of(plan: &Plan, profile: &Profile, _a: &Analysis, compounds:
             beyond += w;
         }
     }
-    (weight > 0.0).then(|| CenterFacts { mean_m: sum / weight, max_m: max, share_beyond_radius: beyond / weight })
+    (weight > 0.0).then(|| CenterFacts {
+        mean_m: sum / weight,
+        max_m: max,
+        share_beyond_radius: beyond / weight,
+    })
 }
 
 /// Households the scale rules count for one compound.
@@ -385,11 +789,8 @@ pub fn households_counted(c: &crate::model::Compound, profile: &Profile) -> u64 
     }
 }
 
-/// A point standing for a compound: its point, or a point inside its outline.
+/// A point standing for a compound in distances: its point, or a point
+/// inside its outline (the centroid where that is inside).
 pub fn representative(shape: &CompoundShape) -> Coord {
-    use geo::InteriorPoint;
-    match shape {
-        CompoundShape::Point(p) => p.0,
-        CompoundShape::Area(mp) => mp.interior_point().map(|p| p.0).unwrap_or_else(|| Coord::zero()),
-    }
+    Prepared::new(shape).point
 }

@@ -33,6 +33,10 @@ pub fn evaluate_against(plan: &Plan, baseline: &Plan, profile: &Profile) -> Repo
 
 /// The comparison alone: what moves between `baseline` and `proposal`.
 pub fn compare(baseline: &Plan, proposal: &Plan, profile: &Profile) -> Comparison {
-    compare_assignments(baseline, &analyse(baseline, profile), proposal, &analyse(proposal, profile))
+    compare_assignments(
+        baseline,
+        &analyse(baseline, profile),
+        proposal,
+        &analyse(proposal, profile),
+    )
 }
-

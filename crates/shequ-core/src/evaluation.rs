@@ -20,11 +20,11 @@ use geo::{Intersects, Rect};
 use rstar::RTree;
 
 use crate::analysis::*;
-use crate::model::{CompoundShape, Plan};
+use crate::model::Plan;
 use crate::profile::Profile;
 use crate::report::*;
 use crate::rules::{self, organisation::staffing, Ctx, Derived};
-use crate::spatial::{aabb, grow, rect_of, rings_lines, BoxItem, EdgeItem};
+use crate::spatial::{aabb, grow, line_rect, rect_of, BoxItem};
 
 /// What an update changed.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -34,34 +34,35 @@ pub struct Changes {
     pub findings_added: Vec<Finding>,
     /// Ids of findings that disappeared or changed (changed ones are also in `findings_added`).
     pub findings_removed: Vec<String>,
+    /// Compounds (indices) whose shares changed, so whose owner may have.
+    pub compounds: Vec<usize>,
 }
 
 impl Changes {
     pub fn merge(&mut self, other: Changes) {
         self.communities.extend(other.communities);
         let added: Vec<String> = other.findings_added.iter().map(|f| f.id.clone()).collect();
-        self.findings_added.retain(|f| !other.findings_removed.contains(&f.id) && !added.contains(&f.id));
+        self.findings_added
+            .retain(|f| !other.findings_removed.contains(&f.id) && !added.contains(&f.id));
         for id in other.findings_removed {
             if !self.findings_removed.contains(&id) {
                 self.findings_removed.push(id);
             }
         }
         self.findings_added.extend(other.findings_added);
+        self.compounds.extend(other.compounds);
     }
 }
 
 pub struct Evaluation {
     ix: Indices,
-    /// Each community's outline segments as indexed, for removal.
-    edge_items: Vec<Vec<EdgeItem>>,
-    compound_boxes: RTree<BoxItem>,
-    grid_boxes: RTree<BoxItem>,
+    /// Boxes of the compounds and grid cells, built on the first edit: a
+    /// one-off evaluation does not need them.
+    feature_boxes: Option<FeatureBoxes>,
     analysis: Analysis,
     derived: Derived,
     cut_cells: Vec<Vec<usize>>,
     by_id: HashMap<String, usize>,
-    /// Each community's bounding box as indexed, for removal.
-    rects: Vec<Rect>,
     community_findings: Vec<Vec<Finding>>,
     overlap_findings: Vec<Finding>,
     gap_findings: Vec<Finding>,
@@ -71,6 +72,8 @@ pub struct Evaluation {
     /// Findings naming each community, counted by code.
     codes_of: Vec<HashMap<&'static str, u32>>,
     reports: Vec<CommunityReport>,
+    /// The totals but those read from the reports (area, bands), kept up to date.
+    tally: Totals,
     gaps_pending: bool,
 }
 
@@ -78,41 +81,46 @@ impl Evaluation {
     /// Evaluates `plan` from scratch.
     pub fn new(plan: &Plan, profile: &Profile) -> Evaluation {
         let ix = Indices::new(plan, profile);
-        let edge_items = plan.communities.iter().enumerate().map(|(i, c)| rings_lines(&c.geometry).map(|line| EdgeItem { line, id: i }).collect()).collect();
-        let compound_boxes = RTree::bulk_load(
-            plan.compounds
-                .iter()
-                .enumerate()
-                .map(|(k, c)| BoxItem {
-                    rect: match &c.shape {
-                        CompoundShape::Area(mp) => rect_of(mp),
-                        CompoundShape::Point(p) => Rect::new(p.0, p.0),
-                    },
-                    id: k,
-                })
-                .collect(),
-        );
-        let grid_boxes = RTree::bulk_load(plan.grids.iter().enumerate().map(|(k, g)| BoxItem { rect: rect_of(&g.geometry), id: k }).collect());
-        let geom: Vec<CommunityGeom> = plan.communities.iter().map(|c| community_geom(&c.geometry, profile)).collect();
-        let compound_shares = plan.compounds.iter().map(|c| compound_shares(plan, &ix, &c.shape)).collect();
-        let grid_shares = plan.grids.iter().map(|g| area_shares(plan, &ix, &g.geometry)).collect();
-        let boundary = (0..plan.communities.len()).map(|i| boundary_facts(plan, profile, &ix, &geom, i)).collect();
+        let geom: Vec<CommunityGeom> = plan
+            .communities
+            .iter()
+            .map(|c| community_geom(&c.geometry, profile))
+            .collect();
+        let compound_shares = (0..plan.compounds.len())
+            .map(|k| compound_shares(plan, &ix, k))
+            .collect();
+        let grid_shares = (0..plan.grids.len())
+            .map(|k| grid_shares(plan, &ix, k))
+            .collect();
+        let boundary = (0..plan.communities.len())
+            .map(|i| boundary_facts(plan, profile, &ix, &geom, i))
+            .collect();
         let overlaps = overlaps(plan, &ix, &geom);
         let gaps = gaps(plan, profile, &ix);
-        let mut analysis = Analysis { geom, compound_shares, grid_shares, boundary, overlaps, gaps, centers: Vec::new() };
-        analysis.centers = center_facts(plan, profile, &analysis);
+        let mut analysis = Analysis {
+            geom,
+            compound_shares,
+            grid_shares,
+            boundary,
+            overlaps,
+            gaps,
+            centers: Vec::new(),
+        };
+        analysis.centers = center_facts(plan, profile, &ix, &analysis);
         let derived = Derived::new(plan, profile, &analysis);
         let n = plan.communities.len();
         let mut e = Evaluation {
             ix,
-            edge_items,
-            compound_boxes,
-            grid_boxes,
+            feature_boxes: None,
             analysis,
             derived,
             cut_cells: Vec::new(),
-            by_id: plan.communities.iter().enumerate().map(|(i, c)| (c.id.clone(), i)).collect(),
-            rects: plan.communities.iter().map(|c| rect_of(&c.geometry)).collect(),
+            by_id: plan
+                .communities
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.id.clone(), i))
+                .collect(),
             community_findings: vec![Vec::new(); n],
             overlap_findings: Vec::new(),
             gap_findings: Vec::new(),
@@ -121,15 +129,21 @@ impl Evaluation {
             plan_findings: Vec::new(),
             codes_of: vec![HashMap::new(); n],
             reports: Vec::new(),
+            tally: Totals::default(),
             gaps_pending: false,
         };
         e.cut_cells = cut_cells(profile, &e.analysis.grid_shares, n);
         let ctx = Ctx::new(plan, profile, &e.analysis, &e.derived);
-        let community_findings: Vec<Vec<Finding>> = (0..n).map(|i| rules::community_findings(&ctx, i)).collect();
+        let community_findings: Vec<Vec<Finding>> =
+            (0..n).map(|i| rules::community_findings(&ctx, i)).collect();
         let overlap_findings = rules::overlap_findings(&ctx);
         let gap_findings = rules::gap_findings(&ctx);
-        let grid_findings: Vec<Vec<Finding>> = (0..plan.grids.len()).map(|k| rules::grid_findings(&ctx, k)).collect();
-        let compound_findings: Vec<Vec<Finding>> = (0..plan.compounds.len()).map(|k| rules::compound_findings(&ctx, k)).collect();
+        let grid_findings: Vec<Vec<Finding>> = (0..plan.grids.len())
+            .map(|k| rules::grid_findings(&ctx, k))
+            .collect();
+        let compound_findings: Vec<Vec<Finding>> = (0..plan.compounds.len())
+            .map(|k| rules::compound_findings(&ctx, k))
+            .collect();
         let plan_findings = rules::plan_findings(&ctx);
         e.community_findings = community_findings;
         e.overlap_findings = overlap_findings;
@@ -137,12 +151,22 @@ impl Evaluation {
         e.grid_findings = grid_findings;
         e.compound_findings = compound_findings;
         e.plan_findings = plan_findings;
+        e.tally = tally(plan, profile, &e.analysis);
         let all: Vec<Finding> = e.all_findings().cloned().collect();
         for f in &all {
             e.count(f, 1);
         }
-        e.reports = (0..n).map(|i| e.community_report(plan, profile, i)).collect();
+        e.reports = (0..n)
+            .map(|i| e.community_report(plan, profile, i))
+            .collect();
         e
+    }
+
+    /// Builds now what the first edit would otherwise build (the boxes of
+    /// compounds and grid cells), so that it is as quick as the others.
+    pub fn prepare_for_edits(&mut self) {
+        self.feature_boxes
+            .get_or_insert_with(|| FeatureBoxes::new(&self.ix));
     }
 
     pub fn analysis(&self) -> &Analysis {
@@ -190,19 +214,8 @@ impl Evaluation {
         }
     }
 
-    pub fn totals(&self, plan: &Plan, profile: &Profile) -> Totals {
-        let mut t = Totals { communities: plan.communities.len(), compounds: plan.compounds.len(), grid_cells: plan.grids.len(), ..Totals::default() };
-        for (k, c) in plan.compounds.iter().enumerate() {
-            t.households += u64::from(c.households);
-            t.planned_households += u64::from(c.planned_households);
-            let n = households_counted(c, profile);
-            t.households_total += n;
-            if self.analysis.compound_owner(k).is_none() {
-                t.unassigned_compounds += 1;
-                t.unassigned_households += n;
-            }
-        }
-        t.unassigned_grid_cells = (0..plan.grids.len()).filter(|&k| self.analysis.grid_owner(k).is_none()).count();
+    pub fn totals(&self, _plan: &Plan, _profile: &Profile) -> Totals {
+        let mut t = self.tally.clone();
         for c in &self.reports {
             t.area_m2 += c.area_m2;
             if c.households_total < c.band.target_min {
@@ -213,37 +226,58 @@ impl Evaluation {
                 t.in_band += 1;
             }
         }
-        for f in self.all_findings() {
-            match f.severity {
-                Severity::Error => t.errors += 1,
-                Severity::Warning => t.warnings += 1,
-                Severity::Info => t.infos += 1,
-            }
-        }
         t
     }
 
     /// Communities meeting an adjustment condition of section 二.
     pub fn adjustment(&self) -> Vec<AdjustmentCandidate> {
         const CONDITIONS: &[(&str, &[&str])] = &[
-            ("scale", &["scale.split_required", "scale.too_large", "scale.too_small"]),
-            ("jurisdiction", &["boundary.non_contiguous", "boundary.irregular", "boundary.off_barrier", "boundary.too_large"]),
+            (
+                "scale",
+                &["scale.split_required", "scale.too_large", "scale.too_small"],
+            ),
+            (
+                "jurisdiction",
+                &[
+                    "boundary.non_contiguous",
+                    "boundary.irregular",
+                    "boundary.off_barrier",
+                    "boundary.too_large",
+                ],
+            ),
             ("management", &["boundary.overlap", "boundary.gap"]),
         ];
         self.reports
             .iter()
             .zip(&self.codes_of)
             .filter_map(|(c, codes)| {
-                let mut codes: Vec<&'static str> =
-                    codes.keys().copied().filter(|code| CONDITIONS.iter().any(|(_, cs)| cs.contains(code))).collect();
+                let mut codes: Vec<&'static str> = codes
+                    .keys()
+                    .copied()
+                    .filter(|code| CONDITIONS.iter().any(|(_, cs)| cs.contains(code)))
+                    .collect();
                 codes.sort_unstable();
-                let conditions: Vec<&'static str> = CONDITIONS.iter().filter(|(_, cs)| cs.iter().any(|x| codes.contains(x))).map(|(n, _)| *n).collect();
-                (!conditions.is_empty()).then(|| AdjustmentCandidate { community_id: c.id.clone(), conditions, codes })
+                let conditions: Vec<&'static str> = CONDITIONS
+                    .iter()
+                    .filter(|(_, cs)| cs.iter().any(|x| codes.contains(x)))
+                    .map(|(n, _)| *n)
+                    .collect();
+                (!conditions.is_empty()).then(|| AdjustmentCandidate {
+                    community_id: c.id.clone(),
+                    conditions,
+                    codes,
+                })
             })
             .collect()
     }
 
     fn count(&mut self, f: &Finding, by: i64) {
+        let n = match f.severity {
+            Severity::Error => &mut self.tally.errors,
+            Severity::Warning => &mut self.tally.warnings,
+            Severity::Info => &mut self.tally.infos,
+        };
+        *n = n.saturating_add_signed(by as isize);
         for id in &f.community_ids {
             if let Some(&i) = self.by_id.get(id) {
                 let n = self.codes_of[i].entry(f.code).or_insert(0);
@@ -283,10 +317,26 @@ impl Evaluation {
             polsby_popper: g.polsby_popper,
             parts: g.parts,
             barrier_share: b.barrier_share(),
-            compounds: self.derived.compounds_of[i].iter().map(|&k| plan.compounds[k].id.clone()).collect(),
-            grid_cells: self.derived.grids_of[i].iter().map(|&k| plan.grids[k].id.clone()).collect(),
-            grid_cells_cut: self.cut_cells[i].iter().map(|&k| plan.grids[k].id.clone()).collect(),
-            neighbours: b.neighbours.iter().map(|&(j, m)| Neighbour { id: plan.communities[j].id.clone(), shared_m: m }).collect(),
+            compounds: self.derived.compounds_of[i]
+                .iter()
+                .map(|&k| plan.compounds[k].id.clone())
+                .collect(),
+            grid_cells: self.derived.grids_of[i]
+                .iter()
+                .map(|&k| plan.grids[k].id.clone())
+                .collect(),
+            grid_cells_cut: self.cut_cells[i]
+                .iter()
+                .map(|&k| plan.grids[k].id.clone())
+                .collect(),
+            neighbours: b
+                .neighbours
+                .iter()
+                .map(|&(j, m)| Neighbour {
+                    id: plan.communities[j].id.clone(),
+                    shared_m: m,
+                })
+                .collect(),
             center_distance_mean_m: centre.map(|c| c.mean_m),
             center_distance_max_m: centre.map(|c| c.max_m),
             share_beyond_radius: centre.map(|c| c.share_beyond_radius),
@@ -310,14 +360,22 @@ impl Evaluation {
             if !new.contains(f) {
                 self.count(f, -1);
                 changes.findings_removed.push(f.id.clone());
-                changes.communities.extend(f.community_ids.iter().filter_map(|id| self.by_id.get(id).copied()));
+                changes.communities.extend(
+                    f.community_ids
+                        .iter()
+                        .filter_map(|id| self.by_id.get(id).copied()),
+                );
             }
         }
         for f in &new {
             if !old.contains(f) {
                 self.count(f, 1);
                 changes.findings_added.push(f.clone());
-                changes.communities.extend(f.community_ids.iter().filter_map(|id| self.by_id.get(id).copied()));
+                changes.communities.extend(
+                    f.community_ids
+                        .iter()
+                        .filter_map(|id| self.by_id.get(id).copied()),
+                );
             }
         }
         *match scope {
@@ -332,22 +390,19 @@ impl Evaluation {
 
     /// After the geometry of communities `changed` moved within `region`
     /// (which covers the old and new position of every moved edge).
-    pub fn update_geometry(&mut self, plan: &Plan, profile: &Profile, changed: &[usize], region: Rect, defer_gaps: bool) -> Changes {
+    pub fn update_geometry(
+        &mut self,
+        plan: &Plan,
+        profile: &Profile,
+        changed: &[usize],
+        region: Rect,
+        defer_gaps: bool,
+    ) -> Changes {
         let mut changes = Changes::default();
         let rules_b = &profile.boundary;
         // Indices.
         for &i in changed {
-            for e in std::mem::take(&mut self.edge_items[i]) {
-                self.ix.edges.remove(&e);
-            }
-            let items: Vec<EdgeItem> = rings_lines(&plan.communities[i].geometry).map(|line| EdgeItem { line, id: i }).collect();
-            for e in &items {
-                self.ix.edges.insert(*e);
-            }
-            self.edge_items[i] = items;
-            self.ix.boxes.remove(&BoxItem { rect: self.rects[i], id: i });
-            self.rects[i] = rect_of(&plan.communities[i].geometry);
-            self.ix.boxes.insert(BoxItem { rect: self.rects[i], id: i });
+            self.ix.update_community(i, &plan.communities[i].geometry);
             self.analysis.geom[i] = community_geom(&plan.communities[i].geometry, profile);
         }
         // Compounds and grid cells in the region.
@@ -355,15 +410,38 @@ impl Evaluation {
         let (sx, sy) = frame.deg(rules_b.barrier_snap_m.max(rules_b.adjacency_snap_m));
         let env = aabb(grow(region, 1e-9, 1e-9));
         let mut owners_changed: BTreeSet<usize> = BTreeSet::new();
-        let compounds: Vec<usize> = self.compound_boxes.locate_in_envelope_intersecting(&env).map(|b| b.id).collect();
+        let boxes = self
+            .feature_boxes
+            .get_or_insert_with(|| FeatureBoxes::new(&self.ix));
+        let compounds: Vec<usize> = boxes
+            .compounds
+            .locate_in_envelope_intersecting(&env)
+            .map(|b| b.id)
+            .collect();
+        let grids: Vec<usize> = boxes
+            .grids
+            .locate_in_envelope_intersecting(&env)
+            .map(|b| b.id)
+            .collect();
         let mut touched_compounds = Vec::new();
         for k in compounds {
-            let new = compound_shares(plan, &self.ix, &plan.compounds[k].shape);
+            let new = compound_shares(plan, &self.ix, k);
             if new != self.analysis.compound_shares[k] {
                 let (was, now) = (self.analysis.compound_owner(k), new.first().map(|s| s.0));
                 if was != now {
                     owners_changed.extend(was);
                     owners_changed.extend(now);
+                    if was.is_none() != now.is_none() {
+                        let h = households_counted(&plan.compounds[k], profile);
+                        let t = &mut self.tally;
+                        if was.is_none() {
+                            (t.unassigned_compounds, t.unassigned_households) =
+                                (t.unassigned_compounds - 1, t.unassigned_households - h);
+                        } else {
+                            (t.unassigned_compounds, t.unassigned_households) =
+                                (t.unassigned_compounds + 1, t.unassigned_households + h);
+                        }
+                    }
                     if let Some(w) = was {
                         self.derived.compounds_of[w].retain(|&x| x != k);
                     }
@@ -377,15 +455,19 @@ impl Evaluation {
                 touched_compounds.push(k);
             }
         }
-        let grids: Vec<usize> = self.grid_boxes.locate_in_envelope_intersecting(&env).map(|b| b.id).collect();
         let mut touched_grids = Vec::new();
         for k in grids {
-            let new = area_shares(plan, &self.ix, &plan.grids[k].geometry);
+            let new = grid_shares(plan, &self.ix, k);
             if new != self.analysis.grid_shares[k] {
                 let (was, now) = (self.analysis.grid_owner(k), new.first().map(|s| s.0));
                 if was != now {
                     owners_changed.extend(was);
                     owners_changed.extend(now);
+                    match (was, now) {
+                        (None, _) => self.tally.unassigned_grid_cells -= 1,
+                        (_, None) => self.tally.unassigned_grid_cells += 1,
+                        _ => {}
+                    }
                     if let Some(w) = was {
                         self.derived.grids_of[w].retain(|&x| x != k);
                     }
@@ -401,43 +483,78 @@ impl Evaluation {
                 for s in &new {
                     owners_changed.insert(s.0);
                 }
+                let tol = profile.boundary.grid_cut_tolerance;
+                for c in cutting(&self.analysis.grid_shares[k], tol) {
+                    self.cut_cells[c].retain(|&x| x != k);
+                }
+                for c in cutting(&new, tol) {
+                    let at = self.cut_cells[c].partition_point(|&x| x < k);
+                    self.cut_cells[c].insert(at, k);
+                }
                 self.analysis.grid_shares[k] = new;
                 touched_grids.push(k);
             }
         }
+        // Neighbours' findings read a community's households (merge candidates,
+        // re-planning partners): those of neighbours before and after the edit.
+        let mut households_changed: Vec<usize> = Vec::new();
+        let mut neighbours_of_changed: BTreeSet<usize> = BTreeSet::new();
         for &i in &owners_changed {
-            self.derived.households[i] = rules::households_of(plan, profile, &self.derived.compounds_of[i]);
-        }
-        if !touched_grids.is_empty() {
-            self.cut_cells = cut_cells(profile, &self.analysis.grid_shares, plan.communities.len());
+            let h = rules::households_of(plan, profile, &self.derived.compounds_of[i]);
+            if h != self.derived.households[i] {
+                self.derived.households[i] = h;
+                households_changed.push(i);
+                neighbours_of_changed
+                    .extend(self.analysis.boundary[i].neighbours.iter().map(|n| n.0));
+            }
         }
         // Boundary facts of every community with an edge near the region.
-        let near = aabb(grow(region, sx, sy));
+        let near = grow(region, sx, sy);
         let mut bounded: BTreeSet<usize> = changed.iter().copied().collect();
-        bounded.extend(self.ix.edges.locate_in_envelope_intersecting(&near).map(|e| e.id));
-        let mut neighbours_before: BTreeSet<usize> = BTreeSet::new();
+        bounded.extend(
+            self.ix
+                .outlines_near(near)
+                .filter(|e| e.lines().any(|l| line_rect(l).intersects(&near)))
+                .map(|e| e.id),
+        );
         for &i in &bounded {
-            neighbours_before.extend(self.analysis.boundary[i].neighbours.iter().map(|n| n.0));
-            self.analysis.boundary[i] = boundary_facts(plan, profile, &self.ix, &self.analysis.geom, i);
+            self.analysis.boundary[i] =
+                boundary_facts(plan, profile, &self.ix, &self.analysis.geom, i);
         }
         // Overlaps of changed communities with those near the region.
         let mut overlaps_changed = false;
         for &i in changed {
-            let mut partners: Vec<usize> = self.ix.boxes.locate_in_envelope_intersecting(&aabb(rect_of(&plan.communities[i].geometry))).map(|b| b.id).collect();
-            partners.extend(self.analysis.overlaps.iter().filter(|o| o.a == i || o.b == i).map(|o| if o.a == i { o.b } else { o.a }));
+            let mut partners: Vec<usize> = self
+                .ix
+                .boxes
+                .locate_in_envelope_intersecting(&aabb(rect_of(&plan.communities[i].geometry)))
+                .map(|b| b.id)
+                .collect();
+            partners.extend(
+                self.analysis
+                    .overlaps
+                    .iter()
+                    .filter(|o| o.a == i || o.b == i)
+                    .map(|o| if o.a == i { o.b } else { o.a }),
+            );
             partners.sort_unstable();
             partners.dedup();
             for j in partners {
                 if j == i || (changed.contains(&j) && j < i) {
                     continue;
                 }
-                let near_region = changed.contains(&j) || self.rects[j].intersects(&grow(region, 1e-9, 1e-9));
+                let near_region =
+                    changed.contains(&j) || self.ix.rects[j].intersects(&grow(region, 1e-9, 1e-9));
                 if !near_region {
                     continue;
                 }
                 let (a, b) = (i.min(j), i.max(j));
                 let new = overlap(plan, &self.analysis.geom, a, b);
-                let at = self.analysis.overlaps.iter().position(|o| o.a == a && o.b == b);
+                let at = self
+                    .analysis
+                    .overlaps
+                    .iter()
+                    .position(|o| o.a == a && o.b == b);
                 match (at, new) {
                     (Some(p), Some(o)) => {
                         if self.analysis.overlaps[p] != o {
@@ -450,7 +567,10 @@ impl Evaluation {
                         overlaps_changed = true;
                     }
                     (None, Some(o)) => {
-                        let p = self.analysis.overlaps.partition_point(|x| (x.a, x.b) < (a, b));
+                        let p = self
+                            .analysis
+                            .overlaps
+                            .partition_point(|x| (x.a, x.b) < (a, b));
                         self.analysis.overlaps.insert(p, o);
                         overlaps_changed = true;
                     }
@@ -469,24 +589,28 @@ impl Evaluation {
         let mut scoped: BTreeSet<usize> = changed.iter().copied().collect();
         scoped.extend(&owners_changed);
         for &i in &scoped {
-            self.analysis.centers[i] = center_facts_of(plan, profile, &self.analysis, &self.derived.compounds_of[i], i);
+            self.analysis.centers[i] =
+                center_facts_of(plan, profile, &self.ix, &self.derived.compounds_of[i], i);
         }
-        // Findings: the communities whose inputs moved, and their neighbours
-        // (merge candidates and re-planning partners read neighbours' totals).
+        // Findings: the communities whose inputs moved, and the neighbours of
+        // those whose households changed.
         scoped.extend(&bounded);
-        let mut with_neighbours = scoped.clone();
-        for &i in scoped.iter().chain(&neighbours_before) {
-            with_neighbours.insert(i);
-            with_neighbours.extend(self.analysis.boundary[i].neighbours.iter().map(|n| n.0));
+        for &i in &households_changed {
+            neighbours_of_changed.extend(self.analysis.boundary[i].neighbours.iter().map(|n| n.0));
         }
+        scoped.extend(&neighbours_of_changed);
         let n = plan.communities.len();
-        for i in with_neighbours.into_iter().filter(|&i| i < n) {
-            let new = rules::community_findings(&Ctx::new(plan, profile, &self.analysis, &self.derived), i);
+        for i in scoped.into_iter().filter(|&i| i < n) {
+            let new = rules::community_findings(
+                &Ctx::new(plan, profile, &self.analysis, &self.derived),
+                i,
+            );
             self.replace(Scope::Community(i), new, &mut changes);
             changes.communities.insert(i);
         }
         if overlaps_changed {
-            let new = rules::overlap_findings(&Ctx::new(plan, profile, &self.analysis, &self.derived));
+            let new =
+                rules::overlap_findings(&Ctx::new(plan, profile, &self.analysis, &self.derived));
             self.replace(Scope::Overlaps, new, &mut changes);
         }
         if gaps_changed {
@@ -494,13 +618,18 @@ impl Evaluation {
             self.replace(Scope::Gaps, new, &mut changes);
         }
         for k in touched_grids {
-            let new = rules::grid_findings(&Ctx::new(plan, profile, &self.analysis, &self.derived), k);
+            let new =
+                rules::grid_findings(&Ctx::new(plan, profile, &self.analysis, &self.derived), k);
             self.replace(Scope::Grid(k), new, &mut changes);
         }
-        for k in touched_compounds {
-            let new = rules::compound_findings(&Ctx::new(plan, profile, &self.analysis, &self.derived), k);
+        for &k in &touched_compounds {
+            let new = rules::compound_findings(
+                &Ctx::new(plan, profile, &self.analysis, &self.derived),
+                k,
+            );
             self.replace(Scope::Compound(k), new, &mut changes);
         }
+        changes.compounds = touched_compounds;
         changes.communities.extend(&owners_changed);
         self.refresh_reports(plan, profile, &mut changes.communities);
         changes
@@ -526,12 +655,17 @@ impl Evaluation {
     }
 
     /// After the properties of communities `which`, or of service centres, changed.
-    pub fn update_properties(&mut self, plan: &Plan, profile: &Profile, which: &[usize]) -> Changes {
+    pub fn update_properties(
+        &mut self,
+        plan: &Plan,
+        profile: &Profile,
+        which: &[usize],
+    ) -> Changes {
         let mut changes = Changes::default();
         let mut scoped: BTreeSet<usize> = which.iter().copied().collect();
         // A centre's position or size matters to every community using it.
         for i in 0..plan.communities.len() {
-            let facts = center_facts_of(plan, profile, &self.analysis, &self.derived.compounds_of[i], i);
+            let facts = center_facts_of(plan, profile, &self.ix, &self.derived.compounds_of[i], i);
             if facts != self.analysis.centers[i] {
                 self.analysis.centers[i] = facts;
                 scoped.insert(i);
@@ -544,7 +678,10 @@ impl Evaluation {
             }
         }
         for &i in &scoped {
-            let new = rules::community_findings(&Ctx::new(plan, profile, &self.analysis, &self.derived), i);
+            let new = rules::community_findings(
+                &Ctx::new(plan, profile, &self.analysis, &self.derived),
+                i,
+            );
             self.replace(Scope::Community(i), new, &mut changes);
             changes.communities.insert(i);
         }
@@ -552,26 +689,50 @@ impl Evaluation {
         self.replace(Scope::Plan, new, &mut changes);
         // Names appear in other scopes' messages too.
         for k in 0..plan.grids.len() {
-            if self.grid_findings[k].iter().any(|f| f.community_ids.iter().any(|id| which.iter().any(|&i| plan.communities[i].id == *id))) {
-                let new = rules::grid_findings(&Ctx::new(plan, profile, &self.analysis, &self.derived), k);
+            if self.grid_findings[k].iter().any(|f| {
+                f.community_ids
+                    .iter()
+                    .any(|id| which.iter().any(|&i| plan.communities[i].id == *id))
+            }) {
+                let new = rules::grid_findings(
+                    &Ctx::new(plan, profile, &self.analysis, &self.derived),
+                    k,
+                );
                 self.replace(Scope::Grid(k), new, &mut changes);
             }
         }
         for k in 0..plan.compounds.len() {
-            if self.compound_findings[k].iter().any(|f| f.community_ids.iter().any(|id| which.iter().any(|&i| plan.communities[i].id == *id))) {
-                let new = rules::compound_findings(&Ctx::new(plan, profile, &self.analysis, &self.derived), k);
+            if self.compound_findings[k].iter().any(|f| {
+                f.community_ids
+                    .iter()
+                    .any(|id| which.iter().any(|&i| plan.communities[i].id == *id))
+            }) {
+                let new = rules::compound_findings(
+                    &Ctx::new(plan, profile, &self.analysis, &self.derived),
+                    k,
+                );
                 self.replace(Scope::Compound(k), new, &mut changes);
             }
         }
         for scope in [Scope::Overlaps, Scope::Gaps] {
             let ctx = Ctx::new(plan, profile, &self.analysis, &self.derived);
-            let new = if scope == Scope::Overlaps { rules::overlap_findings(&ctx) } else { rules::gap_findings(&ctx) };
+            let new = if scope == Scope::Overlaps {
+                rules::overlap_findings(&ctx)
+            } else {
+                rules::gap_findings(&ctx)
+            };
             self.replace(scope, new, &mut changes);
         }
         // Neighbours' messages name this community.
-        let named: BTreeSet<usize> = which.iter().flat_map(|&i| self.analysis.boundary[i].neighbours.iter().map(|n| n.0)).collect();
+        let named: BTreeSet<usize> = which
+            .iter()
+            .flat_map(|&i| self.analysis.boundary[i].neighbours.iter().map(|n| n.0))
+            .collect();
         for i in named {
-            let new = rules::community_findings(&Ctx::new(plan, profile, &self.analysis, &self.derived), i);
+            let new = rules::community_findings(
+                &Ctx::new(plan, profile, &self.analysis, &self.derived),
+                i,
+            );
             self.replace(Scope::Community(i), new, &mut changes);
             changes.communities.insert(i);
         }
@@ -593,6 +754,30 @@ impl Evaluation {
     }
 }
 
+/// The boxes of the compounds and grid cells, to find those an edit touches.
+struct FeatureBoxes {
+    compounds: RTree<BoxItem>,
+    grids: RTree<BoxItem>,
+}
+
+impl FeatureBoxes {
+    fn new(ix: &Indices) -> FeatureBoxes {
+        let boxes = |prepared: &[Prepared]| {
+            RTree::bulk_load(
+                prepared
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(id, p)| Some(BoxItem { rect: p.rect?, id }))
+                    .collect(),
+            )
+        };
+        FeatureBoxes {
+            compounds: boxes(&ix.compounds),
+            grids: boxes(&ix.grids),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Scope {
     Community(usize),
@@ -603,18 +788,47 @@ enum Scope {
     Plan,
 }
 
+/// The totals that depend on the plan's compounds and grid cells and on who
+/// owns them, not on the reports or the findings.
+fn tally(plan: &Plan, profile: &Profile, analysis: &Analysis) -> Totals {
+    let mut t = Totals {
+        communities: plan.communities.len(),
+        compounds: plan.compounds.len(),
+        grid_cells: plan.grids.len(),
+        ..Totals::default()
+    };
+    for (k, c) in plan.compounds.iter().enumerate() {
+        t.households += u64::from(c.households);
+        t.planned_households += u64::from(c.planned_households);
+        let n = households_counted(c, profile);
+        t.households_total += n;
+        if analysis.compound_owner(k).is_none() {
+            t.unassigned_compounds += 1;
+            t.unassigned_households += n;
+        }
+    }
+    t.unassigned_grid_cells = (0..plan.grids.len())
+        .filter(|&k| analysis.grid_owner(k).is_none())
+        .count();
+    t
+}
+
 /// The grid cells each community shares with another beyond the tolerance.
 fn cut_cells(profile: &Profile, grid_shares: &[Shares], n: usize) -> Vec<Vec<usize>> {
-    let tol = profile.boundary.grid_cut_tolerance;
     let mut out = vec![Vec::new(); n];
     for (k, shares) in grid_shares.iter().enumerate() {
-        if shares.get(1).is_some_and(|s| s.1 > tol) {
-            for s in shares.iter().filter(|s| s.1 > tol) {
-                out[s.0].push(k);
-            }
+        for c in cutting(shares, profile.boundary.grid_cut_tolerance) {
+            out[c].push(k);
         }
     }
     out
+}
+
+/// The communities among whom `shares` of a grid cell cut it: each holding
+/// more than `tol`, when at least two do.
+fn cutting(shares: &Shares, tol: f64) -> impl Iterator<Item = usize> + '_ {
+    let cut = shares.get(1).is_some_and(|s| s.1 > tol);
+    shares.iter().filter(move |s| cut && s.1 > tol).map(|s| s.0)
 }
 
 #[cfg(test)]
@@ -629,8 +843,16 @@ mod tests {
 
     fn plan() -> crate::Plan {
         grid_plan(&[
-            &[("A", &[1200, 1300]), ("B", &[300, 100]), ("C", &[2000, 1700])],
-            &[("D", &[900, 900]), ("E", &[1500, 1600]), ("F", &[2500, 2700])],
+            &[
+                ("A", &[1200, 1300]),
+                ("B", &[300, 100]),
+                ("C", &[2000, 1700]),
+            ],
+            &[
+                ("D", &[900, 900]),
+                ("E", &[1500, 1600]),
+                ("F", &[2500, 2700]),
+            ],
             &[("G", &[100]), ("H", &[1400, 1200]), ("I", &[800, 700])],
         ])
     }
@@ -664,10 +886,20 @@ mod tests {
         match (a, b) {
             (Number(x), Number(y)) => {
                 let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
-                if (x - y).abs() <= 1e-6 * x.abs().max(y.abs()).max(1e-3) { Ok(()) } else { Err(format!("{at}: {x} vs {y}")) }
+                if (x - y).abs() <= 1e-6 * x.abs().max(y.abs()).max(1e-3) {
+                    Ok(())
+                } else {
+                    Err(format!("{at}: {x} vs {y}"))
+                }
             }
-            (Array(x), Array(y)) if x.len() == y.len() => x.iter().zip(y).enumerate().try_for_each(|(i, (x, y))| same(x, y, &format!("{at}[{i}]"))),
-            (Object(x), Object(y)) if x.len() == y.len() => x.iter().try_for_each(|(k, v)| same(v, y.get(k).unwrap_or(&Null), &format!("{at}.{k}"))),
+            (Array(x), Array(y)) if x.len() == y.len() => x
+                .iter()
+                .zip(y)
+                .enumerate()
+                .try_for_each(|(i, (x, y))| same(x, y, &format!("{at}[{i}]"))),
+            (Object(x), Object(y)) if x.len() == y.len() => x
+                .iter()
+                .try_for_each(|(k, v)| same(v, y.get(k).unwrap_or(&Null), &format!("{at}.{k}"))),
             (x, y) if x == y => Ok(()),
             (x, y) => Err(format!("{at}: {x} vs {y}")),
         }

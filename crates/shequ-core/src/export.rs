@@ -10,8 +10,15 @@ use crate::model::*;
 
 /// The plan as one FeatureCollection with `properties.layer` on every feature.
 pub fn to_feature_collection(plan: &Plan) -> FeatureCollection {
-    let features = Layer::ALL.iter().flat_map(|&l| layer_features(plan, l)).collect();
-    FeatureCollection { bbox: None, features, foreign_members: (!plan.meta.is_empty()).then(|| plan.meta.clone()) }
+    let features = Layer::ALL
+        .iter()
+        .flat_map(|&l| layer_features(plan, l))
+        .collect();
+    FeatureCollection {
+        bbox: None,
+        features,
+        foreign_members: (!plan.meta.is_empty()).then(|| plan.meta.clone()),
+    }
 }
 
 /// The features of one layer, as the loader reads them.
@@ -34,9 +41,23 @@ fn communities(plan: &Plan, features: &mut Vec<Feature>) {
         p.insert("name".into(), json!(c.name));
         p.insert("kind".into(), json!(c.kind.as_str()));
         opt(&mut p, "committee_size", c.committee_size.map(|v| json!(v)));
-        opt(&mut p, "full_time_staff", c.full_time_staff.map(|v| json!(v)));
-        opt(&mut p, "committees", c.committees.as_ref().map(|v| json!(v.iter().map(|x| x.as_str()).collect::<Vec<_>>())));
-        opt(&mut p, "service_center", c.service_center.as_ref().map(|v| json!(v)));
+        opt(
+            &mut p,
+            "full_time_staff",
+            c.full_time_staff.map(|v| json!(v)),
+        );
+        opt(
+            &mut p,
+            "committees",
+            c.committees
+                .as_ref()
+                .map(|v| json!(v.iter().map(|x| x.as_str()).collect::<Vec<_>>())),
+        );
+        opt(
+            &mut p,
+            "service_center",
+            c.service_center.as_ref().map(|v| json!(v)),
+        );
         features.push(feature(Geometry::from(&c.geometry), p));
     }
 }
@@ -47,7 +68,11 @@ fn compounds(plan: &Plan, features: &mut Vec<Feature>) {
         p.insert("name".into(), json!(c.name));
         p.insert("households".into(), json!(c.households));
         p.insert("planned_households".into(), json!(c.planned_households));
-        opt(&mut p, "property_management", c.property_management.map(|v| json!(v)));
+        opt(
+            &mut p,
+            "property_management",
+            c.property_management.map(|v| json!(v)),
+        );
         let g = match &c.shape {
             CompoundShape::Area(mp) => Geometry::from(mp),
             CompoundShape::Point(pt) => Geometry::from(pt),
@@ -78,7 +103,13 @@ fn centers(plan: &Plan, features: &mut Vec<Feature>) {
         let mut p = props(Layer::ServiceCenter, &s.id, &s.extra);
         p.insert("name".into(), json!(s.name));
         opt(&mut p, "floor_area_m2", s.floor_area_m2.map(|v| json!(v)));
-        opt(&mut p, "services", s.services.as_ref().map(|v| json!(v.iter().map(|x| x.as_str()).collect::<Vec<_>>())));
+        opt(
+            &mut p,
+            "services",
+            s.services
+                .as_ref()
+                .map(|v| json!(v.iter().map(|x| x.as_str()).collect::<Vec<_>>())),
+        );
         features.push(feature(Geometry::from(&s.location), p));
     }
 }
@@ -114,5 +145,11 @@ fn opt(p: &mut JsonObject, key: &str, v: Option<JsonValue>) {
 }
 
 fn feature(g: Geometry, properties: JsonObject) -> Feature {
-    Feature { bbox: None, geometry: Some(g), id: None, properties: Some(properties), foreign_members: None }
+    Feature {
+        bbox: None,
+        geometry: Some(g),
+        id: None,
+        properties: Some(properties),
+        foreign_members: None,
+    }
 }

@@ -37,7 +37,10 @@ impl Frame {
         let m = A * (1.0 - e2) / (w * w * w); // meridional radius
         let n = A / w; // prime vertical radius
         let k = std::f64::consts::PI / 180.0;
-        Frame { kx: n * phi.cos() * k, ky: m * k }
+        Frame {
+            kx: n * phi.cos() * k,
+            ky: m * k,
+        }
     }
 
     /// A frame at the middle latitude of `mp`'s bounding box.
@@ -75,8 +78,15 @@ impl Frame {
         let (bx, by) = ((l.end.x - p.x) * self.kx, (l.end.y - p.y) * self.ky);
         let (dx, dy) = (bx - ax, by - ay);
         let len2 = dx * dx + dy * dy;
-        let t = if len2 > 0.0 { (-(ax * dx + ay * dy) / len2).clamp(0.0, 1.0) } else { 0.0 };
-        (ax + t * dx).hypot(ay + t * dy)
+        let t = if len2 > 0.0 {
+            (-(ax * dx + ay * dy) / len2).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        // Not `hypot`: at metre scale nothing overflows, and this runs for every
+        // boundary sample against every barrier near it.
+        let (x, y) = (ax + t * dx, ay + t * dy);
+        (x * x + y * y).sqrt()
     }
 
     /// Degrees of longitude and latitude spanning `m` metres.
@@ -85,9 +95,11 @@ impl Frame {
     }
 
     pub fn perimeter_m(&self, mp: &MultiPolygon) -> f64 {
-        mp.0
-            .iter()
-            .map(|p| self.length_m(p.exterior()) + p.interiors().iter().map(|r| self.length_m(r)).sum::<f64>())
+        mp.0.iter()
+            .map(|p| {
+                self.length_m(p.exterior())
+                    + p.interiors().iter().map(|r| self.length_m(r)).sum::<f64>()
+            })
             .sum()
     }
 }
@@ -95,7 +107,7 @@ impl Frame {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use geo::{polygon, GeodesicArea, Geodesic, Length, Point};
+    use geo::{polygon, Geodesic, GeodesicArea, Length, Point};
 
     fn irregular() -> MultiPolygon {
         polygon![
@@ -114,7 +126,10 @@ mod tests {
         let mp = irregular();
         let ours = Frame::for_multipolygon(&mp).area_m2(&mp);
         let geodesic = mp.geodesic_area_unsigned();
-        assert!((ours - geodesic).abs() / geodesic < 0.001, "ours {ours} geodesic {geodesic}");
+        assert!(
+            (ours - geodesic).abs() / geodesic < 0.001,
+            "ours {ours} geodesic {geodesic}"
+        );
     }
 
     #[test]
@@ -122,7 +137,10 @@ mod tests {
         let mp = irregular();
         let ours = Frame::for_multipolygon(&mp).perimeter_m(&mp);
         let geodesic = Geodesic.length(mp.0[0].exterior());
-        assert!((ours - geodesic).abs() / geodesic < 0.001, "ours {ours} geodesic {geodesic}");
+        assert!(
+            (ours - geodesic).abs() / geodesic < 0.001,
+            "ours {ours} geodesic {geodesic}"
+        );
     }
 
     #[test]
@@ -131,7 +149,10 @@ mod tests {
         let frame = Frame::at_lat(45.765);
         let ours = frame.dist_m(a.0, b.0);
         let geodesic = geo::Distance::distance(&Geodesic, a, b);
-        assert!((ours - geodesic).abs() / geodesic < 0.001, "ours {ours} geodesic {geodesic}");
+        assert!(
+            (ours - geodesic).abs() / geodesic < 0.001,
+            "ours {ours} geodesic {geodesic}"
+        );
     }
 
     #[test]

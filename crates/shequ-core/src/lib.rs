@@ -21,7 +21,7 @@
 //! Module map: [`load`] reads and validates input; [`model`] is the typed plan;
 //! [`profile`] holds the thresholds; [`analysis`] computes geometric facts;
 //! [`rules`] turns facts into findings; [`eval`] assembles the [`Report`];
-//! [`compare`] diffs two plans; [`export`] writes GeoJSON back.
+//! [`compare`](mod@compare) diffs two plans; [`export`] writes GeoJSON back.
 
 pub mod analysis;
 pub mod compare;
@@ -35,9 +35,9 @@ pub mod load;
 pub mod model;
 pub mod profile;
 pub mod report;
+pub mod rules;
 pub mod session;
 pub mod sizhi;
-pub mod rules;
 pub mod spatial;
 #[doc(hidden)]
 pub mod testing;

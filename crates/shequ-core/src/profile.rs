@@ -30,8 +30,14 @@ include!(concat!(env!("OUT_DIR"), "/builtin_profiles.rs"));
 
 /// The built-in profiles as their commented TOML source, for people to read.
 pub const BUILTIN_TOML: &[(&str, &str)] = &[
-    ("yangzhou-2022", include_str!("../profiles/yangzhou-2022.toml")),
-    ("national-2025", include_str!("../profiles/national-2025.toml")),
+    (
+        "yangzhou-2022",
+        include_str!("../profiles/yangzhou-2022.toml"),
+    ),
+    (
+        "national-2025",
+        include_str!("../profiles/national-2025.toml"),
+    ),
 ];
 
 type Table = serde_json::Map<String, serde_json::Value>;
@@ -169,30 +175,46 @@ impl Profile {
     /// Reads a profile from JSON when the text starts with `{`, else from
     /// TOML (with the `toml` feature). `file` names the source in error messages.
     pub fn parse(file: &str, text: &str) -> Result<Profile, ProfileError> {
-        let err = |message: String| ProfileError { file: file.to_string(), message };
+        let err = |message: String| ProfileError {
+            file: file.to_string(),
+            message,
+        };
         let value: Table = if text.trim_start().starts_with('{') {
             serde_json::from_str(text).map_err(|e| err(format!("not valid JSON: {e}")))?
         } else {
             parse_toml(text).map_err(err)?
         };
         let merged = resolve(value, 0).map_err(err)?;
-        let profile: Profile = serde_json::from_value(serde_json::Value::Object(merged))
-            .map_err(|e| err(format!("{e}; see profiles/yangzhou-2022.toml for every setting")))?;
+        let profile: Profile =
+            serde_json::from_value(serde_json::Value::Object(merged)).map_err(|e| {
+                err(format!(
+                    "{e}; see profiles/yangzhou-2022.toml for every setting"
+                ))
+            })?;
         profile.check().map_err(err)?;
         Ok(profile)
     }
 
     fn check(&self) -> Result<(), String> {
         let s = &self.scale;
-        if !(s.merge_below <= s.target_min && s.target_min <= s.target_max && s.target_max <= s.split_above) {
+        if !(s.merge_below <= s.target_min
+            && s.target_min <= s.target_max
+            && s.target_max <= s.split_above)
+        {
             return Err(format!(
                 "[scale] thresholds must rise: merge_below ({}) <= target_min ({}) <= target_max ({}) <= split_above ({})",
                 s.merge_below, s.target_min, s.target_max, s.split_above
             ));
         }
-        for (kind, f) in [("standard", s.kind_factor.standard), ("old_town", s.kind_factor.old_town), ("apartment", s.kind_factor.apartment)] {
+        for (kind, f) in [
+            ("standard", s.kind_factor.standard),
+            ("old_town", s.kind_factor.old_town),
+            ("apartment", s.kind_factor.apartment),
+        ] {
             if !(f.is_finite() && f > 0.0 && f <= 10.0) {
-                return Err(format!("[scale.kind_factor] {kind} = {f}: must be a number above 0 and at most 10"));
+                return Err(format!(
+                    "[scale.kind_factor] {kind} = {f}: must be a number above 0 and at most 10"
+                ));
             }
         }
         let o = &self.organisation;
@@ -216,11 +238,16 @@ impl Profile {
             ("service_radius_m", b.service_radius_m),
         ] {
             if !(v.is_finite() && v >= 0.0) {
-                return Err(format!("[boundary] {key} = {v}: must be a number of at least 0"));
+                return Err(format!(
+                    "[boundary] {key} = {v}: must be a number of at least 0"
+                ));
             }
         }
         if !(b.boundary_sample_m.is_finite() && b.boundary_sample_m >= 1.0) {
-            return Err(format!("[boundary] boundary_sample_m = {}: must be at least 1 (metres)", b.boundary_sample_m));
+            return Err(format!(
+                "[boundary] boundary_sample_m = {}: must be at least 1 (metres)",
+                b.boundary_sample_m
+            ));
         }
         for (key, v) in [
             ("grid_cut_tolerance", b.grid_cut_tolerance),
@@ -230,16 +257,27 @@ impl Profile {
             ("max_share_beyond_radius", b.max_share_beyond_radius),
         ] {
             if !(0.0..=1.0).contains(&v) {
-                return Err(format!("[boundary] {key} = {v}: must be a share between 0 and 1"));
+                return Err(format!(
+                    "[boundary] {key} = {v}: must be a share between 0 and 1"
+                ));
             }
         }
         for code in crate::report::CODES {
             if !self.severity.contains_key(*code) {
-                return Err(format!("[severity] has no entry for \"{code}\"; add one (error, warning or info)"));
+                return Err(format!(
+                    "[severity] has no entry for \"{code}\"; add one (error, warning or info)"
+                ));
             }
         }
-        if let Some(unknown) = self.severity.keys().find(|k| !crate::report::CODES.contains(&k.as_str())) {
-            return Err(format!("[severity] \"{unknown}\" is not a finding code; known codes: {}", crate::report::CODES.join(", ")));
+        if let Some(unknown) = self
+            .severity
+            .keys()
+            .find(|k| !crate::report::CODES.contains(&k.as_str()))
+        {
+            return Err(format!(
+                "[severity] \"{unknown}\" is not a finding code; known codes: {}",
+                crate::report::CODES.join(", ")
+            ));
         }
         Ok(())
     }
@@ -263,7 +301,10 @@ impl Profile {
 
     pub fn severity(&self, code: &str) -> Severity {
         // `check` guarantees every code has an entry.
-        self.severity.get(code).copied().unwrap_or(Severity::Warning)
+        self.severity
+            .get(code)
+            .copied()
+            .unwrap_or(Severity::Warning)
     }
 }
 
@@ -276,13 +317,17 @@ impl Default for Profile {
 #[cfg(feature = "toml")]
 fn parse_toml(text: &str) -> Result<Table, String> {
     let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-        let line = e.span().map_or(0, |s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+        let line = e.span().map_or(0, |s| {
+            text[..s.start.min(text.len())].matches('\n').count() + 1
+        });
         format!("not valid TOML at line {line}: {}", e.message().trim())
     })?;
-    serde_json::to_value(table).map_err(|e| e.to_string()).and_then(|v| match v {
-        serde_json::Value::Object(m) => Ok(m),
-        _ => Err("a profile is a table of settings".into()),
-    })
+    serde_json::to_value(table)
+        .map_err(|e| e.to_string())
+        .and_then(|v| match v {
+            serde_json::Value::Object(m) => Ok(m),
+            _ => Err("a profile is a table of settings".into()),
+        })
 }
 
 #[cfg(not(feature = "toml"))]
@@ -295,14 +340,21 @@ fn resolve(mut table: Table, depth: usize) -> Result<Table, String> {
     let base = match table.remove("extends") {
         None => return Ok(table),
         Some(serde_json::Value::String(base)) => base,
-        Some(_) => return Err("`extends` must be the name of a built-in profile, as a string".into()),
+        Some(_) => {
+            return Err("`extends` must be the name of a built-in profile, as a string".into())
+        }
     };
     let names = || Profile::builtin_names().collect::<Vec<_>>().join(", ");
     let text = BUILTIN_JSON
         .iter()
         .find(|(n, _)| *n == base)
         .map(|(_, t)| *t)
-        .ok_or_else(|| format!("`extends = {base:?}` names no built-in profile; use one of {}", names()))?;
+        .ok_or_else(|| {
+            format!(
+                "`extends = {base:?}` names no built-in profile; use one of {}",
+                names()
+            )
+        })?;
     if depth > 4 {
         return Err(format!("`extends = {base:?}` goes round in a circle"));
     }
@@ -352,21 +404,33 @@ mod tests {
 
     #[test]
     fn json_profiles_are_accepted() {
-        let p = Profile::parse("p.json", r#"{"extends": "national-2025", "name": "x", "scale": {"merge_below": 400}}"#).unwrap();
+        let p = Profile::parse(
+            "p.json",
+            r#"{"extends": "national-2025", "name": "x", "scale": {"merge_below": 400}}"#,
+        )
+        .unwrap();
         assert_eq!(p.scale.merge_below, 400);
         assert_eq!(p.scale.target_min, 1000);
     }
 
     #[test]
     fn misspelt_setting_is_named() {
-        let e = Profile::parse("p.toml", "extends = \"yangzhou-2022\"\n[scale]\ntarget_mx = 1\n").unwrap_err();
+        let e = Profile::parse(
+            "p.toml",
+            "extends = \"yangzhou-2022\"\n[scale]\ntarget_mx = 1\n",
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("target_mx"), "{e}");
         assert!(e.to_string().starts_with("p.toml: "), "{e}");
     }
 
     #[test]
     fn thresholds_out_of_order_are_refused() {
-        let e = Profile::parse("p.toml", "extends = \"yangzhou-2022\"\n[scale]\ntarget_min = 4000\n").unwrap_err();
+        let e = Profile::parse(
+            "p.toml",
+            "extends = \"yangzhou-2022\"\n[scale]\ntarget_min = 4000\n",
+        )
+        .unwrap_err();
         assert!(e.message.contains("must rise"), "{e}");
     }
 

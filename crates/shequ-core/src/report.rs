@@ -194,7 +194,10 @@ impl Report {
         self.communities.iter().find(|c| c.id == id)
     }
 
-    pub fn findings_with_code<'a>(&'a self, code: &'a str) -> impl Iterator<Item = &'a Finding> + 'a {
+    pub fn findings_with_code<'a>(
+        &'a self,
+        code: &'a str,
+    ) -> impl Iterator<Item = &'a Finding> + 'a {
         self.findings.iter().filter(move |f| f.code == code)
     }
 }

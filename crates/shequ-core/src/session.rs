@@ -35,8 +35,8 @@ use std::fmt;
 use geo::{Area, BooleanOps, BoundingRect, Coord, Intersects, MultiPolygon, Polygon, Rect};
 use serde::Serialize;
 
-use crate::analysis::{analyse, Analysis};
-use crate::compare::{compare_assignments, Comparison};
+use crate::analysis::analyse;
+use crate::compare::{Comparison, Tracker};
 use crate::evaluation::{Changes, Evaluation};
 use crate::geodesy::Frame;
 use crate::model::*;
@@ -62,7 +62,11 @@ impl fmt::Display for EditError {
 impl std::error::Error for EditError {}
 
 fn refuse(code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> EditError {
-    EditError { code, message_zh: zh.into(), message_en: en.into() }
+    EditError {
+        code,
+        message_zh: zh.into(),
+        message_en: en.into(),
+    }
 }
 
 /// A label in both languages (undo/redo menus, messages).
@@ -73,7 +77,10 @@ pub struct Label {
 }
 
 fn label(zh: impl Into<String>, en: impl Into<String>) -> Label {
-    Label { zh: zh.into(), en: en.into() }
+    Label {
+        zh: zh.into(),
+        en: en.into(),
+    }
 }
 
 /// Where a dragged vertex ended up.
@@ -107,6 +114,8 @@ pub struct Delta {
     pub snapped: Option<Snapped>,
     pub reverted: Option<Label>,
     pub node: Option<NodeId>,
+    /// Whether any service centre changed (position, size, functions).
+    pub centers_changed: bool,
 }
 
 /// Changes to a list, as removals (indices before) and insertions (indices after).
@@ -122,8 +131,18 @@ impl<T: Clone + PartialEq> ListPatch<T> {
     fn diff(before: &[T], after: &[T], key: impl Fn(&T) -> &str) -> Self {
         let after_by: HashMap<&str, &T> = after.iter().map(|t| (key(t), t)).collect();
         let before_by: HashMap<&str, &T> = before.iter().map(|t| (key(t), t)).collect();
-        let removed = before.iter().enumerate().filter(|(_, t)| after_by.get(key(t)) != Some(t)).map(|(i, t)| (i, t.clone())).collect();
-        let inserted = after.iter().enumerate().filter(|(_, t)| before_by.get(key(t)) != Some(t)).map(|(i, t)| (i, t.clone())).collect();
+        let removed = before
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| after_by.get(key(t)) != Some(t))
+            .map(|(i, t)| (i, t.clone()))
+            .collect();
+        let inserted = after
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| before_by.get(key(t)) != Some(t))
+            .map(|(i, t)| (i, t.clone()))
+            .collect();
         ListPatch { removed, inserted }
     }
 
@@ -169,7 +188,8 @@ pub struct Session {
     plan: Plan,
     profile: Profile,
     topo: Topology,
-    baseline: (Plan, Analysis),
+    /// The comparison with the baseline.
+    tracker: Tracker,
     eval: Evaluation,
     undo: Vec<Step>,
     redo: Vec<Step>,
@@ -186,19 +206,46 @@ struct Before {
 impl Session {
     /// Starts a session on `plan`; the plan as given is the baseline for comparison.
     pub fn new(plan: Plan, profile: Profile) -> Session {
-        let baseline_analysis = analyse(&plan, &profile);
-        let baseline = (plan.clone(), baseline_analysis);
+        let baseline = plan.clone();
         let mut plan = plan;
         let topo = Topology::build(&mut plan.communities);
         let barriers = rstar::RTree::bulk_load(
             plan.barriers
                 .iter()
                 .enumerate()
-                .flat_map(|(i, b)| b.geometry.0.iter().flat_map(|l| l.lines()).map(move |line| crate::spatial::EdgeItem { line, id: i }))
+                .flat_map(|(i, b)| {
+                    b.geometry
+                        .0
+                        .iter()
+                        .flat_map(|l| l.lines())
+                        .map(move |line| crate::spatial::EdgeItem { line, id: i })
+                })
                 .collect(),
         );
-        let eval = Evaluation::new(&plan, &profile);
-        Session { plan, profile, topo, baseline, eval, undo: Vec::new(), redo: Vec::new(), drag: None, barriers }
+        let mut eval = Evaluation::new(&plan, &profile);
+        eval.prepare_for_edits();
+        // Noding usually leaves a plan as it was: then the baseline's analysis is the evaluation's.
+        let tracker = if baseline.communities == plan.communities {
+            Tracker::new(&baseline, eval.analysis(), &plan, eval.analysis())
+        } else {
+            Tracker::new(
+                &baseline,
+                &analyse(&baseline, &profile),
+                &plan,
+                eval.analysis(),
+            )
+        };
+        Session {
+            plan,
+            profile,
+            topo,
+            tracker,
+            eval,
+            undo: Vec::new(),
+            redo: Vec::new(),
+            drag: None,
+            barriers,
+        }
     }
 
     pub fn plan(&self) -> &Plan {
@@ -217,7 +264,9 @@ impl Session {
     }
 
     fn comparison(&self) -> Comparison {
-        compare_assignments(&self.baseline.0, &self.baseline.1, &self.plan, self.eval.analysis())
+        let households = self.eval.derived().households.as_slice();
+        self.tracker
+            .comparison(|i| households[i].existing + households[i].planned)
     }
 
     pub fn topology(&self) -> &Topology {
@@ -226,66 +275,178 @@ impl Session {
 
     /// Compares from now on against `baseline` instead of the plan as first loaded.
     pub fn set_baseline(&mut self, baseline: Plan) {
-        let a = analyse(&baseline, &self.profile);
-        self.baseline = (baseline, a);
+        self.tracker = Tracker::new(
+            &baseline,
+            &analyse(&baseline, &self.profile),
+            &self.plan,
+            self.eval.analysis(),
+        );
     }
 
     fn index_of(&self, id: &str) -> Result<usize, EditError> {
-        self.plan.communities.iter().position(|c| c.id == id).ok_or_else(|| {
-            refuse("edit.no_community", format!("没有编号为 {id:?} 的社区"), format!("there is no community with id {id:?}"))
-        })
+        self.plan
+            .communities
+            .iter()
+            .position(|c| c.id == id)
+            .ok_or_else(|| {
+                refuse(
+                    "edit.no_community",
+                    format!("没有编号为 {id:?} 的社区"),
+                    format!("there is no community with id {id:?}"),
+                )
+            })
     }
 
     fn before(&self) -> Before {
-        Before { communities: self.plan.communities.clone(), centers: self.plan.centers.clone() }
+        Before {
+            communities: self.plan.communities.clone(),
+            centers: self.plan.centers.clone(),
+        }
     }
 
     /// Records an edit made since `before` as one undo step and reports it.
     /// `how` says what to re-evaluate.
-    fn commit(&mut self, label: Label, before: Before, geometry: Vec<String>, how: Update) -> Delta {
+    fn commit(
+        &mut self,
+        label: Label,
+        before: Before,
+        geometry: Vec<String>,
+        how: Update,
+    ) -> Delta {
+        // Rebuilding the topology snaps and nodes the new geometry, which may
+        // touch neighbours too: do it before taking the difference, so that
+        // the undo step holds everything the edit changed.
+        let how = match how {
+            Update::Rebuild => {
+                self.topo = Topology::build(&mut self.plan.communities);
+                Update::Rebuilt
+            }
+            other => other,
+        };
         let step = Step {
             label,
-            communities: ListPatch::diff(&before.communities, &self.plan.communities, |c| c.id.as_str()),
+            communities: ListPatch::diff(&before.communities, &self.plan.communities, |c| {
+                c.id.as_str()
+            }),
             centers: ListPatch::diff(&before.centers, &self.plan.centers, |c| c.id.as_str()),
         };
+        let centers_changed = !step.centers.is_empty();
         if !(step.communities.is_empty() && step.centers.is_empty()) {
             self.undo.push(step);
             self.redo.clear();
         }
-        self.refresh(geometry, how)
+        let mut delta = self.refresh(geometry, how);
+        delta.centers_changed = centers_changed;
+        delta
     }
 
     /// Re-evaluates what `how` names and returns what changed since the last delta.
     fn refresh(&mut self, mut geometry: Vec<String>, how: Update) -> Delta {
-        let old_ids: Vec<String> = self.eval.community_reports().iter().map(|c| c.id.clone()).collect();
+        // Only a rebuild adds or removes communities.
+        let (mut removed, mut added) = (Vec::new(), Vec::new());
         let (communities, findings_added, findings_removed, nodes_changed) = match how {
-            Update::Geometry { changed, region, defer_gaps } => {
-                let c = self.eval.update_geometry(&self.plan, &self.profile, &changed, region, defer_gaps);
-                self.from_changes(c, false)
+            Update::Geometry {
+                changed,
+                region,
+                defer_gaps,
+            } => {
+                let c = self.eval.update_geometry(
+                    &self.plan,
+                    &self.profile,
+                    &changed,
+                    region,
+                    defer_gaps,
+                );
+                self.tracker.update(
+                    &self.plan,
+                    self.eval.analysis(),
+                    c.compounds.iter().copied(),
+                );
+                self.split_changes(c, false)
             }
             Update::Gaps => {
                 let c = self.eval.refresh_gaps(&self.plan, &self.profile);
-                self.from_changes(c, false)
+                self.split_changes(c, false)
             }
             Update::Properties(which) => {
-                let c = self.eval.update_properties(&self.plan, &self.profile, &which);
-                self.from_changes(c, false)
+                let c = self
+                    .eval
+                    .update_properties(&self.plan, &self.profile, &which);
+                self.tracker.set_communities(&self.plan);
+                self.split_changes(c, false)
             }
-            Update::Rebuild => {
-                self.topo = Topology::build(&mut self.plan.communities);
-                let old_reports: HashMap<String, CommunityReport> = self.eval.community_reports().iter().map(|c| (c.id.clone(), c.clone())).collect();
-                let old_findings: HashMap<String, Finding> = self.eval.all_findings().map(|f| (f.id.clone(), f.clone())).collect();
+            rebuild @ (Update::Rebuild | Update::Rebuilt) => {
+                if matches!(rebuild, Update::Rebuild) {
+                    self.topo = Topology::build(&mut self.plan.communities);
+                }
+                let old_ids: Vec<String> = self
+                    .eval
+                    .community_reports()
+                    .iter()
+                    .map(|c| c.id.clone())
+                    .collect();
+                let old_reports: HashMap<String, CommunityReport> = self
+                    .eval
+                    .community_reports()
+                    .iter()
+                    .map(|c| (c.id.clone(), c.clone()))
+                    .collect();
+                let old_findings: HashMap<String, Finding> = self
+                    .eval
+                    .all_findings()
+                    .map(|f| (f.id.clone(), f.clone()))
+                    .collect();
                 self.eval = Evaluation::new(&self.plan, &self.profile);
-                let communities = self.eval.community_reports().iter().filter(|c| old_reports.get(&c.id) != Some(c)).cloned().collect();
-                let new_findings: HashMap<&str, &Finding> = self.eval.all_findings().map(|f| (f.id.as_str(), f)).collect();
-                let added = self.eval.all_findings().filter(|f| old_findings.get(&f.id) != Some(f)).cloned().collect();
-                let removed = old_findings.iter().filter(|(id, f)| new_findings.get(id.as_str()) != Some(f)).map(|(id, _)| id.clone()).collect();
-                (communities, added, removed, true)
+                self.eval.prepare_for_edits();
+                self.tracker.set_communities(&self.plan);
+                self.tracker.update(
+                    &self.plan,
+                    self.eval.analysis(),
+                    0..self.plan.compounds.len(),
+                );
+                let new_ids: HashSet<&str> = self
+                    .plan
+                    .communities
+                    .iter()
+                    .map(|c| c.id.as_str())
+                    .collect();
+                removed = old_ids
+                    .into_iter()
+                    .filter(|id| !new_ids.contains(id.as_str()))
+                    .collect();
+                added = self
+                    .plan
+                    .communities
+                    .iter()
+                    .filter(|c| !old_reports.contains_key(&c.id))
+                    .map(|c| c.id.clone())
+                    .collect();
+                let communities = self
+                    .eval
+                    .community_reports()
+                    .iter()
+                    .filter(|c| old_reports.get(&c.id) != Some(c))
+                    .cloned()
+                    .collect();
+                let new_findings: HashMap<&str, &Finding> = self
+                    .eval
+                    .all_findings()
+                    .map(|f| (f.id.as_str(), f))
+                    .collect();
+                let added_findings = self
+                    .eval
+                    .all_findings()
+                    .filter(|f| old_findings.get(&f.id) != Some(f))
+                    .cloned()
+                    .collect();
+                let removed_findings = old_findings
+                    .iter()
+                    .filter(|(id, f)| new_findings.get(id.as_str()) != Some(f))
+                    .map(|(id, _)| id.clone())
+                    .collect();
+                (communities, added_findings, removed_findings, true)
             }
         };
-        let new_ids: HashSet<&str> = self.plan.communities.iter().map(|c| c.id.as_str()).collect();
-        let removed: Vec<String> = old_ids.iter().filter(|id| !new_ids.contains(id.as_str())).cloned().collect();
-        let added: Vec<String> = self.plan.communities.iter().filter(|c| !old_ids.contains(&c.id)).map(|c| c.id.clone()).collect();
         for id in &added {
             if !geometry.contains(id) {
                 geometry.push(id.clone());
@@ -307,13 +468,23 @@ impl Session {
             snapped: None,
             reverted: None,
             node: None,
+            centers_changed: false,
         }
     }
 
-    fn from_changes(&self, c: Changes, nodes_changed: bool) -> (Vec<CommunityReport>, Vec<Finding>, Vec<String>, bool) {
+    fn split_changes(
+        &self,
+        c: Changes,
+        nodes_changed: bool,
+    ) -> (Vec<CommunityReport>, Vec<Finding>, Vec<String>, bool) {
         let reports = self.eval.community_reports();
         let communities = c.communities.iter().map(|&i| reports[i].clone()).collect();
-        (communities, c.findings_added, c.findings_removed, nodes_changed)
+        (
+            communities,
+            c.findings_added,
+            c.findings_removed,
+            nodes_changed,
+        )
     }
 
     /// The box covering the edges at node `n` and its positions `a` and `b`.
@@ -322,8 +493,14 @@ impl Session {
         for (p, q) in self.topo.incident_edges(n) {
             for c in [self.topo.coord(p), self.topo.coord(q)] {
                 r = Rect::new(
-                    Coord { x: r.min().x.min(c.x), y: r.min().y.min(c.y) },
-                    Coord { x: r.max().x.max(c.x), y: r.max().y.max(c.y) },
+                    Coord {
+                        x: r.min().x.min(c.x),
+                        y: r.min().y.min(c.y),
+                    },
+                    Coord {
+                        x: r.max().x.max(c.x),
+                        y: r.max().y.max(c.y),
+                    },
                 );
             }
         }
@@ -331,14 +508,20 @@ impl Session {
     }
 
     fn ids_of(&self, idx: impl IntoIterator<Item = usize>) -> Vec<String> {
-        idx.into_iter().map(|i| self.plan.communities[i].id.clone()).collect()
+        idx.into_iter()
+            .map(|i| self.plan.communities[i].id.clone())
+            .collect()
     }
 
     fn check_node(&self, n: NodeId) -> Result<(), EditError> {
         if (n as usize) < self.topo.node_count() && self.topo.degree(n) > 0 {
             Ok(())
         } else {
-            Err(refuse("edit.no_node", "该顶点已不存在，请重新选择", "that vertex no longer exists; pick it again"))
+            Err(refuse(
+                "edit.no_node",
+                "该顶点已不存在，请重新选择",
+                "that vertex no longer exists; pick it again",
+            ))
         }
     }
 
@@ -350,8 +533,17 @@ impl Session {
         if self.drag.is_some() {
             self.cancel_drag()?;
         }
-        let communities = self.topo.users(n).iter().map(|&c| self.plan.communities[c as usize].clone()).collect();
-        self.drag = Some(Drag { node: n, origin: self.topo.coord(n), communities });
+        let communities = self
+            .topo
+            .users(n)
+            .iter()
+            .map(|&c| self.plan.communities[c as usize].clone())
+            .collect();
+        self.drag = Some(Drag {
+            node: n,
+            origin: self.topo.coord(n),
+            communities,
+        });
         Ok(())
     }
 
@@ -359,15 +551,31 @@ impl Session {
     /// `snap_m` metres (0: no snapping), and reports the effect.
     pub fn drag_to(&mut self, to: Coord, snap_m: f64) -> Result<Delta, EditError> {
         let Some(drag) = &self.drag else {
-            return Err(refuse("edit.no_drag", "没有正在拖动的顶点", "no vertex is being dragged"));
+            return Err(refuse(
+                "edit.no_drag",
+                "没有正在拖动的顶点",
+                "no vertex is being dragged",
+            ));
         };
         let n = drag.node;
         if !(to.x.is_finite() && to.y.is_finite()) {
-            return Err(refuse("edit.bad_point", "坐标无效", "the position is not a finite coordinate"));
+            return Err(refuse(
+                "edit.bad_point",
+                "坐标无效",
+                "the position is not a finite coordinate",
+            ));
         }
-        let (target, kind) = if snap_m > 0.0 { self.snap(n, to, snap_m) } else { (to, None) };
+        let (target, kind) = if snap_m > 0.0 {
+            self.snap(n, to, snap_m)
+        } else {
+            (to, None)
+        };
         let mut delta = self.move_node_to(n, target, true);
-        delta.snapped = Some(Snapped { lon: target.x, lat: target.y, kind });
+        delta.snapped = Some(Snapped {
+            lon: target.x,
+            lat: target.y,
+            kind,
+        });
         Ok(delta)
     }
 
@@ -375,10 +583,21 @@ impl Session {
     /// boundary cross itself.
     pub fn end_drag(&mut self) -> Result<Delta, EditError> {
         let Some(drag) = self.drag.take() else {
-            return Err(refuse("edit.no_drag", "没有正在拖动的顶点", "no vertex is being dragged"));
+            return Err(refuse(
+                "edit.no_drag",
+                "没有正在拖动的顶点",
+                "no vertex is being dragged",
+            ));
         };
-        let users: Vec<usize> = self.topo.users(drag.node).iter().map(|&c| c as usize).collect();
-        let crossing = users.iter().find(|&&c| crosses_itself(&self.plan.communities[c].geometry));
+        let users: Vec<usize> = self
+            .topo
+            .users(drag.node)
+            .iter()
+            .map(|&c| c as usize)
+            .collect();
+        let crossing = users
+            .iter()
+            .find(|&&c| crosses_itself(&self.plan.communities[c].geometry));
         if let Some(&c) = crossing {
             let name = self.plan.communities[c].name.clone();
             let mut delta = self.move_node_to(drag.node, drag.origin, false);
@@ -405,15 +624,27 @@ impl Session {
         let region = self.region_around(n, self.topo.coord(n), to);
         self.topo.move_node(n, to);
         let users: Vec<usize> = self.topo.users(n).iter().map(|&c| c as usize).collect();
-        self.topo.write_back(&mut self.plan.communities, users.iter().copied());
+        self.topo
+            .write_back(&mut self.plan.communities, users.iter().copied());
         let geometry = self.ids_of(users.iter().copied());
-        self.refresh(geometry, Update::Geometry { changed: users, region, defer_gaps })
+        self.refresh(
+            geometry,
+            Update::Geometry {
+                changed: users,
+                region,
+                defer_gaps,
+            },
+        )
     }
 
     /// Abandons the drag, putting the vertex back.
     pub fn cancel_drag(&mut self) -> Result<Delta, EditError> {
         let Some(drag) = self.drag.take() else {
-            return Err(refuse("edit.no_drag", "没有正在拖动的顶点", "no vertex is being dragged"));
+            return Err(refuse(
+                "edit.no_drag",
+                "没有正在拖动的顶点",
+                "no vertex is being dragged",
+            ));
         };
         Ok(self.move_node_to(drag.node, drag.origin, false))
     }
@@ -422,9 +653,17 @@ impl Session {
     fn snap(&self, n: NodeId, to: Coord, snap_m: f64) -> (Coord, Option<&'static str>) {
         let frame = Frame::at_lat(to.y);
         let (dx, dy) = frame.deg(snap_m);
-        let neighbours: Vec<NodeId> = self.topo.incident_edges(n).into_iter().flat_map(|(a, b)| [a, b]).collect();
+        let neighbours: Vec<NodeId> = self
+            .topo
+            .incident_edges(n)
+            .into_iter()
+            .flat_map(|(a, b)| [a, b])
+            .collect();
         let mut best: Option<(f64, Coord)> = None;
-        for m in self.topo.nodes_in(to.x - dx, to.y - dy, to.x + dx, to.y + dy) {
+        for m in self
+            .topo
+            .nodes_in(to.x - dx, to.y - dy, to.x + dx, to.y + dy)
+        {
             if m == n || neighbours.contains(&m) {
                 continue;
             }
@@ -468,19 +707,37 @@ impl Session {
             .filter(|e| e.0 <= tol_m)
             .min_by(|x, y| x.0.total_cmp(&y.0));
         let Some((_, a, b, l)) = best else {
-            return Err(refuse("edit.no_edge", "附近没有社区边界，请在边界线上点击", "no community boundary near that point; click on a boundary line"));
+            return Err(refuse(
+                "edit.no_edge",
+                "附近没有社区边界，请在边界线上点击",
+                "no community boundary near that point; click on a boundary line",
+            ));
         };
         let p = closest_on(l, at);
         if p == l.start || p == l.end {
-            return Err(refuse("edit.on_vertex", "该处已有顶点", "there is already a vertex there"));
+            return Err(refuse(
+                "edit.on_vertex",
+                "该处已有顶点",
+                "there is already a vertex there",
+            ));
         }
         let before = self.before();
         let (node, changed) = self.topo.insert_node(a, b, p);
         let changed: Vec<usize> = changed.into_iter().map(|c| c as usize).collect();
-        self.topo.write_back(&mut self.plan.communities, changed.iter().copied());
+        self.topo
+            .write_back(&mut self.plan.communities, changed.iter().copied());
         let geometry = self.ids_of(changed.iter().copied());
         let region = Rect::new(l.start, l.end);
-        let mut delta = self.commit(label("插入边界顶点", "insert boundary vertex"), before, geometry, Update::Geometry { changed, region, defer_gaps: false });
+        let mut delta = self.commit(
+            label("插入边界顶点", "insert boundary vertex"),
+            before,
+            geometry,
+            Update::Geometry {
+                changed,
+                region,
+                defer_gaps: false,
+            },
+        );
         delta.nodes_changed = true;
         delta.node = Some(node);
         Ok(delta)
@@ -501,15 +758,32 @@ impl Session {
             _ => refuse("edit.no_node", "该顶点已不存在", "that vertex no longer exists"),
         })?;
         let changed: Vec<usize> = changed.into_iter().map(|c| c as usize).collect();
-        self.topo.write_back(&mut self.plan.communities, changed.iter().copied());
-        if let Some(&c) = changed.iter().find(|&&c| crosses_itself(&self.plan.communities[c].geometry)) {
+        self.topo
+            .write_back(&mut self.plan.communities, changed.iter().copied());
+        if let Some(&c) = changed
+            .iter()
+            .find(|&&c| crosses_itself(&self.plan.communities[c].geometry))
+        {
             let name = self.plan.communities[c].name.clone();
             self.plan.communities = before.communities;
             self.topo = Topology::build(&mut self.plan.communities);
-            return Err(refuse("edit.self_intersection", format!("删除该顶点会使{name}的边界自相交"), format!("deleting that vertex would make {name}'s boundary cross itself")));
+            return Err(refuse(
+                "edit.self_intersection",
+                format!("删除该顶点会使{name}的边界自相交"),
+                format!("deleting that vertex would make {name}'s boundary cross itself"),
+            ));
         }
         let geometry = self.ids_of(changed.iter().copied());
-        let mut delta = self.commit(label("删除边界顶点", "delete boundary vertex"), before, geometry, Update::Geometry { changed, region, defer_gaps: false });
+        let mut delta = self.commit(
+            label("删除边界顶点", "delete boundary vertex"),
+            before,
+            geometry,
+            Update::Geometry {
+                changed,
+                region,
+                defer_gaps: false,
+            },
+        );
         delta.nodes_changed = true;
         Ok(delta)
     }
@@ -517,10 +791,20 @@ impl Session {
     // ---- structural edits ----------------------------------------------
 
     /// Gives a compound or grid cell to community `to`; the boundaries follow it.
-    pub fn reassign(&mut self, layer: Layer, feature_id: &str, to: &str) -> Result<Delta, EditError> {
+    pub fn reassign(
+        &mut self,
+        layer: Layer,
+        feature_id: &str,
+        to: &str,
+    ) -> Result<Delta, EditError> {
         let (shape, what_zh, what_en): (MultiPolygon, String, String) = match layer {
             Layer::Compound => {
-                let c = self.plan.compounds.iter().find(|c| c.id == feature_id).ok_or_else(|| no_feature("compound", feature_id))?;
+                let c = self
+                    .plan
+                    .compounds
+                    .iter()
+                    .find(|c| c.id == feature_id)
+                    .ok_or_else(|| no_feature("compound", feature_id))?;
                 match &c.shape {
                     CompoundShape::Area(mp) => (mp.clone(), format!("住宅区{}", c.name), format!("compound {}", c.name)),
                     CompoundShape::Point(_) => {
@@ -533,18 +817,36 @@ impl Session {
                 }
             }
             Layer::Grid => {
-                let g = self.plan.grids.iter().find(|g| g.id == feature_id).ok_or_else(|| no_feature("grid", feature_id))?;
+                let g = self
+                    .plan
+                    .grids
+                    .iter()
+                    .find(|g| g.id == feature_id)
+                    .ok_or_else(|| no_feature("grid", feature_id))?;
                 let code = g.code.clone().unwrap_or_else(|| g.id.clone());
-                (g.geometry.clone(), format!("网格 {code}"), format!("grid cell {code}"))
+                (
+                    g.geometry.clone(),
+                    format!("网格 {code}"),
+                    format!("grid cell {code}"),
+                )
             }
-            _ => return Err(refuse("edit.layer", "只能调整住宅区或网格的归属", "only compounds and grid cells can be reassigned")),
+            _ => {
+                return Err(refuse(
+                    "edit.layer",
+                    "只能调整住宅区或网格的归属",
+                    "only compounds and grid cells can be reassigned",
+                ))
+            }
         };
         let t = self.index_of(to)?;
         let before = self.before();
         let mut changed = vec![t];
         let bbox = shape.bounding_rect();
         for (i, c) in self.plan.communities.iter_mut().enumerate() {
-            if i == t || !bbox.is_some_and(|b| c.geometry.bounding_rect().is_some_and(|r| r.intersects(&b))) {
+            if i == t
+                || !bbox
+                    .is_some_and(|b| c.geometry.bounding_rect().is_some_and(|r| r.intersects(&b)))
+            {
                 continue;
             }
             if c.geometry.intersection(&shape).unsigned_area() > 0.0 {
@@ -557,8 +859,21 @@ impl Session {
         let name = target.name.clone();
         // A community swallowed whole by the feature disappears.
         self.plan.communities.retain(|c| !c.geometry.0.is_empty());
-        let geometry = changed.iter().filter_map(|&i| before.communities.get(i)).map(|c| c.id.clone()).filter(|id| self.plan.community(id).is_some()).collect();
-        Ok(self.commit(label(format!("将{what_zh}划入{name}"), format!("give {what_en} to {name}")), before, geometry, Update::Rebuild))
+        let geometry = changed
+            .iter()
+            .filter_map(|&i| before.communities.get(i))
+            .map(|c| c.id.clone())
+            .filter(|id| self.plan.community(id).is_some())
+            .collect();
+        Ok(self.commit(
+            label(
+                format!("将{what_zh}划入{name}"),
+                format!("give {what_en} to {name}"),
+            ),
+            before,
+            geometry,
+            Update::Rebuild,
+        ))
     }
 
     /// Splits community `id` along `line` (lon/lat). The largest piece keeps the
@@ -568,19 +883,36 @@ impl Session {
         use i_overlay::float::slice::FloatSlice;
         let i = self.index_of(id)?;
         if line.len() < 2 || line.iter().any(|c| !(c.x.is_finite() && c.y.is_finite())) {
-            return Err(refuse("edit.bad_line", "分割线至少需要两个点", "a split line needs at least two points"));
+            return Err(refuse(
+                "edit.bad_line",
+                "分割线至少需要两个点",
+                "a split line needs at least two points",
+            ));
         }
         let shapes: Vec<Vec<Vec<[f64; 2]>>> = self.plan.communities[i]
             .geometry
             .0
             .iter()
-            .map(|p| std::iter::once(p.exterior()).chain(p.interiors()).map(|r| r.0[..r.0.len() - 1].iter().map(|c| [c.x, c.y]).collect()).collect())
+            .map(|p| {
+                std::iter::once(p.exterior())
+                    .chain(p.interiors())
+                    .map(|r| r.0[..r.0.len() - 1].iter().map(|c| [c.x, c.y]).collect())
+                    .collect()
+            })
             .collect();
         let path: Vec<[f64; 2]> = line.iter().map(|c| [c.x, c.y]).collect();
         let pieces = shapes.slice_by(&path, FillRule::NonZero);
-        let mut polys: Vec<Polygon> = pieces.into_iter().map(|shape| to_polygon(&shape)).filter(|p| p.unsigned_area() > 0.0).collect();
+        let mut polys: Vec<Polygon> = pieces
+            .into_iter()
+            .map(|shape| to_polygon(&shape))
+            .filter(|p| p.unsigned_area() > 0.0)
+            .collect();
         if polys.len() < 2 {
-            return Err(refuse("edit.split_miss", "分割线须完整穿过该社区", "the line must cross the community from side to side"));
+            return Err(refuse(
+                "edit.split_miss",
+                "分割线须完整穿过该社区",
+                "the line must cross the community from side to side",
+            ));
         }
         polys.sort_by(|a, b| b.unsigned_area().total_cmp(&a.unsigned_area()));
         let before = self.before();
@@ -604,18 +936,35 @@ impl Session {
                 extra: Default::default(),
             });
         }
-        Ok(self.commit(label(format!("拆分{name}"), format!("split {name}")), before, geometry, Update::Rebuild))
+        Ok(self.commit(
+            label(format!("拆分{name}"), format!("split {name}")),
+            before,
+            geometry,
+            Update::Rebuild,
+        ))
     }
 
     /// Merges community `absorb` into `keep`, which keeps its id and properties.
     pub fn merge(&mut self, keep: &str, absorb: &str) -> Result<Delta, EditError> {
         let (k, a) = (self.index_of(keep)?, self.index_of(absorb)?);
         if k == a {
-            return Err(refuse("edit.same", "请选择两个不同的社区", "choose two different communities"));
+            return Err(refuse(
+                "edit.same",
+                "请选择两个不同的社区",
+                "choose two different communities",
+            ));
         }
-        let adjacent = self.eval.community_reports().get(k).is_some_and(|c| c.neighbours.iter().any(|n| n.id == absorb));
+        let adjacent = self
+            .eval
+            .community_reports()
+            .get(k)
+            .is_some_and(|c| c.neighbours.iter().any(|n| n.id == absorb));
         if !adjacent {
-            return Err(refuse("edit.not_adjacent", "只能合并相邻的社区", "only adjacent communities can be merged"));
+            return Err(refuse(
+                "edit.not_adjacent",
+                "只能合并相邻的社区",
+                "only adjacent communities can be merged",
+            ));
         }
         let before = self.before();
         let absorbed = self.plan.communities.remove(a);
@@ -627,25 +976,51 @@ impl Session {
         }
         let (kn, an) = (keep_c.name.clone(), absorbed.name.clone());
         let geometry = vec![keep.to_string()];
-        Ok(self.commit(label(format!("将{an}并入{kn}"), format!("merge {an} into {kn}")), before, geometry, Update::Rebuild))
+        Ok(self.commit(
+            label(format!("将{an}并入{kn}"), format!("merge {an} into {kn}")),
+            before,
+            geometry,
+            Update::Rebuild,
+        ))
     }
 
     /// Creates a community from a drawn ring; the area is taken from the
     /// communities it overlaps.
-    pub fn create_community(&mut self, ring: &[Coord], id: &str, name: &str) -> Result<Delta, EditError> {
+    pub fn create_community(
+        &mut self,
+        ring: &[Coord],
+        id: &str,
+        name: &str,
+    ) -> Result<Delta, EditError> {
         if ring.len() < 3 || ring.iter().any(|c| !(c.x.is_finite() && c.y.is_finite())) {
-            return Err(refuse("edit.bad_ring", "新社区的范围至少需要 3 个点", "a new community needs at least 3 points"));
+            return Err(refuse(
+                "edit.bad_ring",
+                "新社区的范围至少需要 3 个点",
+                "a new community needs at least 3 points",
+            ));
         }
-        let id = if id.trim().is_empty() { self.fresh_id("C") } else { id.trim().to_string() };
+        let id = if id.trim().is_empty() {
+            self.fresh_id("C")
+        } else {
+            id.trim().to_string()
+        };
         if self.plan.community(&id).is_some() {
-            return Err(refuse("edit.duplicate_id", format!("编号 {id:?} 已被使用"), format!("the id {id:?} is already used")));
+            return Err(refuse(
+                "edit.duplicate_id",
+                format!("编号 {id:?} 已被使用"),
+                format!("the id {id:?} is already used"),
+            ));
         }
         let mut cs = ring.to_vec();
         cs.push(cs[0]);
         let poly = Polygon::new(geo::LineString::new(cs), vec![]);
         let shape = MultiPolygon::new(vec![poly]).union(&MultiPolygon::new(vec![]));
         if shape.0.is_empty() || crosses_itself(&shape) {
-            return Err(refuse("edit.bad_ring", "新社区的范围不能自相交", "the outline of a new community must not cross itself"));
+            return Err(refuse(
+                "edit.bad_ring",
+                "新社区的范围不能自相交",
+                "the outline of a new community must not cross itself",
+            ));
         }
         let before = self.before();
         let mut geometry = vec![id.clone()];
@@ -656,7 +1031,11 @@ impl Session {
             }
         }
         self.plan.communities.retain(|c| !c.geometry.0.is_empty());
-        let name = if name.trim().is_empty() { self.fresh_name() } else { name.trim().to_string() };
+        let name = if name.trim().is_empty() {
+            self.fresh_name()
+        } else {
+            name.trim().to_string()
+        };
         self.plan.communities.push(Community {
             id: id.clone(),
             name: name.clone(),
@@ -669,7 +1048,12 @@ impl Session {
             extra: Default::default(),
         });
         geometry.retain(|g| self.plan.community(g).is_some());
-        Ok(self.commit(label(format!("新建{name}"), format!("create {name}")), before, geometry, Update::Rebuild))
+        Ok(self.commit(
+            label(format!("新建{name}"), format!("create {name}")),
+            before,
+            geometry,
+            Update::Rebuild,
+        ))
     }
 
     /// Deletes community `id`; its area becomes nobody's until reassigned.
@@ -677,15 +1061,28 @@ impl Session {
         let i = self.index_of(id)?;
         let before = self.before();
         let c = self.plan.communities.remove(i);
-        Ok(self.commit(label(format!("删除{}", c.name), format!("delete {}", c.name)), before, Vec::new(), Update::Rebuild))
+        Ok(self.commit(
+            label(format!("删除{}", c.name), format!("delete {}", c.name)),
+            before,
+            Vec::new(),
+            Update::Rebuild,
+        ))
     }
 
     /// Changes a community's properties.
-    pub fn update_community(&mut self, id: &str, patch: &CommunityPatch) -> Result<Delta, EditError> {
+    pub fn update_community(
+        &mut self,
+        id: &str,
+        patch: &CommunityPatch,
+    ) -> Result<Delta, EditError> {
         let i = self.index_of(id)?;
         if let Some(Some(sc)) = &patch.service_center {
             if self.plan.center(sc).is_none() {
-                return Err(refuse("edit.no_center", format!("没有编号为 {sc:?} 的党群服务中心"), format!("there is no service centre with id {sc:?}")));
+                return Err(refuse(
+                    "edit.no_center",
+                    format!("没有编号为 {sc:?} 的党群服务中心"),
+                    format!("there is no service centre with id {sc:?}"),
+                ));
             }
         }
         let before = self.before();
@@ -709,19 +1106,45 @@ impl Session {
             c.service_center = v.clone();
         }
         let name = c.name.clone();
-        Ok(self.commit(label(format!("修改{name}的属性"), format!("edit {name}")), before, Vec::new(), Update::Properties(vec![i])))
+        Ok(self.commit(
+            label(format!("修改{name}的属性"), format!("edit {name}")),
+            before,
+            Vec::new(),
+            Update::Properties(vec![i]),
+        ))
     }
 
     /// Changes a service centre's properties or position.
     pub fn update_center(&mut self, id: &str, patch: &CenterPatch) -> Result<Delta, EditError> {
-        let i = self.plan.centers.iter().position(|c| c.id == id).ok_or_else(|| no_feature("service_center", id))?;
+        let i = self
+            .plan
+            .centers
+            .iter()
+            .position(|c| c.id == id)
+            .ok_or_else(|| no_feature("service_center", id))?;
         if let Some(p) = patch.location {
-            if !(p.x().is_finite() && p.y().is_finite() && p.x().abs() <= 180.0 && p.y().abs() <= 90.0) {
-                return Err(refuse("edit.bad_point", "坐标无效", "the position is not a valid longitude/latitude"));
+            if !(p.x().is_finite()
+                && p.y().is_finite()
+                && p.x().abs() <= 180.0
+                && p.y().abs() <= 90.0)
+            {
+                return Err(refuse(
+                    "edit.bad_point",
+                    "坐标无效",
+                    "the position is not a valid longitude/latitude",
+                ));
             }
         }
-        if patch.floor_area_m2.flatten().is_some_and(|a| !(0.0..=1_000_000.0).contains(&a)) {
-            return Err(refuse("edit.bad_area", "面积应在 0 至 1,000,000 平方米之间", "floor area must be between 0 and 1,000,000 m²"));
+        if patch
+            .floor_area_m2
+            .flatten()
+            .is_some_and(|a| !(0.0..=1_000_000.0).contains(&a))
+        {
+            return Err(refuse(
+                "edit.bad_area",
+                "面积应在 0 至 1,000,000 平方米之间",
+                "floor area must be between 0 and 1,000,000 m²",
+            ));
         }
         let before = self.before();
         let c = &mut self.plan.centers[i];
@@ -738,7 +1161,12 @@ impl Session {
             c.location = p;
         }
         let name = c.name.clone();
-        Ok(self.commit(label(format!("修改{name}"), format!("edit {name}")), before, Vec::new(), Update::Properties(Vec::new())))
+        Ok(self.commit(
+            label(format!("修改{name}"), format!("edit {name}")),
+            before,
+            Vec::new(),
+            Update::Properties(Vec::new()),
+        ))
     }
 
     // ---- history ---------------------------------------------------------
@@ -753,7 +1181,10 @@ impl Session {
 
     /// Labels of the next undo and redo steps.
     pub fn history(&self) -> (Option<&Label>, Option<&Label>) {
-        (self.undo.last().map(|s| &s.label), self.redo.last().map(|s| &s.label))
+        (
+            self.undo.last().map(|s| &s.label),
+            self.redo.last().map(|s| &s.label),
+        )
     }
 
     pub fn undo(&mut self) -> Option<Delta> {
@@ -763,31 +1194,54 @@ impl Session {
         let step = self.undo.pop()?;
         step.communities.revert(&mut self.plan.communities);
         step.centers.revert(&mut self.plan.centers);
-        let geometry = step.communities.removed.iter().map(|(_, c)| c.id.clone()).collect();
+        let geometry = step
+            .communities
+            .removed
+            .iter()
+            .map(|(_, c)| c.id.clone())
+            .collect();
+        let centers = !step.centers.is_empty();
         self.redo.push(step);
-        Some(self.after_history(geometry))
+        Some(self.after_history(geometry, centers))
     }
 
     pub fn redo(&mut self) -> Option<Delta> {
         let step = self.redo.pop()?;
         step.communities.apply(&mut self.plan.communities);
         step.centers.apply(&mut self.plan.centers);
-        let geometry = step.communities.inserted.iter().map(|(_, c)| c.id.clone()).collect();
+        let geometry = step
+            .communities
+            .inserted
+            .iter()
+            .map(|(_, c)| c.id.clone())
+            .collect();
+        let centers = !step.centers.is_empty();
         self.undo.push(step);
-        Some(self.after_history(geometry))
+        Some(self.after_history(geometry, centers))
     }
 
-    fn after_history(&mut self, geometry: Vec<String>) -> Delta {
-        let geometry = geometry.into_iter().filter(|id: &String| self.plan.community(id).is_some()).collect();
-        self.refresh(geometry, Update::Rebuild)
+    fn after_history(&mut self, geometry: Vec<String>, centers_changed: bool) -> Delta {
+        let geometry = geometry
+            .into_iter()
+            .filter(|id: &String| self.plan.community(id).is_some())
+            .collect();
+        let mut delta = self.refresh(geometry, Update::Rebuild);
+        delta.centers_changed = centers_changed;
+        delta
     }
 
     fn fresh_id(&self, base: &str) -> String {
-        (2..).map(|k| format!("{base}-{k}")).find(|id| self.plan.community(id).is_none()).unwrap_or_default()
+        (2..)
+            .map(|k| format!("{base}-{k}"))
+            .find(|id| self.plan.community(id).is_none())
+            .unwrap_or_default()
     }
 
     fn fresh_name(&self) -> String {
-        (1..).map(|k| format!("新社区{k}")).find(|n| !self.plan.communities.iter().any(|c| &c.name == n)).unwrap_or_default()
+        (1..)
+            .map(|k| format!("新社区{k}"))
+            .find(|n| !self.plan.communities.iter().any(|c| &c.name == n))
+            .unwrap_or_default()
     }
 }
 
@@ -812,7 +1266,11 @@ pub struct CenterPatch {
 }
 
 fn no_feature(layer: &str, id: &str) -> EditError {
-    refuse("edit.no_feature", format!("{layer} 图层中没有编号为 {id:?} 的要素"), format!("the {layer} layer has no feature with id {id:?}"))
+    refuse(
+        "edit.no_feature",
+        format!("{layer} 图层中没有编号为 {id:?} 的要素"),
+        format!("the {layer} layer has no feature with id {id:?}"),
+    )
 }
 
 /// Whether `mp` is not a valid polygon (a boundary crossing itself or another).
@@ -827,7 +1285,10 @@ fn closest_on(l: geo::Line, p: Coord) -> Coord {
         return l.start;
     }
     let t = (((p.x - l.start.x) * dx + (p.y - l.start.y) * dy) / len2).clamp(0.0, 1.0);
-    Coord { x: l.start.x + t * dx, y: l.start.y + t * dy }
+    Coord {
+        x: l.start.x + t * dx,
+        y: l.start.y + t * dy,
+    }
 }
 
 fn to_polygon(shape: &[Vec<[f64; 2]>]) -> Polygon {
@@ -846,13 +1307,19 @@ fn to_polygon(shape: &[Vec<[f64; 2]>]) -> Polygon {
 /// What an edit asks to re-evaluate.
 enum Update {
     /// Communities `changed` moved within `region`.
-    Geometry { changed: Vec<usize>, region: Rect, defer_gaps: bool },
+    Geometry {
+        changed: Vec<usize>,
+        region: Rect,
+        defer_gaps: bool,
+    },
     /// Only the gaps deferred during a drag.
     Gaps,
     /// Properties of these communities (or, when empty, of service centres).
     Properties(Vec<usize>),
     /// Communities were added or removed: start afresh.
     Rebuild,
+    /// As `Rebuild`, with the topology already rebuilt.
+    Rebuilt,
 }
 
 #[cfg(test)]
@@ -861,7 +1328,14 @@ mod tests {
     use crate::testing::{row_plan, SIDE, X0, Y0};
 
     fn session() -> Session {
-        Session::new(row_plan(&[("A", &[1200, 1300]), ("B", &[900, 900]), ("C", &[1000, 1500])]), Profile::default())
+        Session::new(
+            row_plan(&[
+                ("A", &[1200, 1300]),
+                ("B", &[900, 900]),
+                ("C", &[1000, 1500]),
+            ]),
+            Profile::default(),
+        )
     }
 
     fn node(s: &Session, x: f64, y: f64) -> NodeId {
@@ -887,12 +1361,36 @@ mod tests {
         let mut s = session();
         let n = node(&s, X0 + SIDE, Y0);
         s.begin_drag(n).unwrap();
-        let d = s.drag_to(Coord { x: X0 + SIDE - 0.002, y: Y0 }, 0.0).unwrap();
+        let d = s
+            .drag_to(
+                Coord {
+                    x: X0 + SIDE - 0.002,
+                    y: Y0,
+                },
+                0.0,
+            )
+            .unwrap();
         assert_eq!(d.geometry, ["A", "B"]);
-        let has = |id: &str| s.plan().community(id).unwrap().geometry.0[0].exterior().0.contains(&Coord { x: X0 + SIDE - 0.002, y: Y0 });
+        let has = |id: &str| {
+            s.plan().community(id).unwrap().geometry.0[0]
+                .exterior()
+                .0
+                .contains(&Coord {
+                    x: X0 + SIDE - 0.002,
+                    y: Y0,
+                })
+        };
         assert!(has("A") && has("B"));
-        assert!(s.report().findings_with_code("boundary.overlap").next().is_none());
-        assert!(s.report().findings_with_code("boundary.gap").next().is_none());
+        assert!(s
+            .report()
+            .findings_with_code("boundary.overlap")
+            .next()
+            .is_none());
+        assert!(s
+            .report()
+            .findings_with_code("boundary.gap")
+            .next()
+            .is_none());
     }
 
     #[test]
@@ -907,7 +1405,11 @@ mod tests {
         assert_eq!(moves[0].to.as_deref(), Some("B"));
         s.undo().unwrap();
         s.undo().unwrap();
-        assert_eq!(s.report(), start, "undo back to the start restores the report exactly");
+        assert_eq!(
+            s.report(),
+            start,
+            "undo back to the start restores the report exactly"
+        );
         assert!(!s.can_undo());
         s.redo().unwrap();
         s.redo().unwrap();
@@ -919,9 +1421,20 @@ mod tests {
         let mut s = session();
         let n = node(&s, X0 + SIDE, Y0);
         s.begin_drag(n).unwrap();
-        let d = s.drag_to(Coord { x: X0 + 0.0045, y: Y0 }, 0.0).unwrap();
+        let d = s
+            .drag_to(
+                Coord {
+                    x: X0 + 0.0045,
+                    y: Y0,
+                },
+                0.0,
+            )
+            .unwrap();
         let ids: Vec<_> = d.communities.iter().map(|c| c.id.as_str()).collect();
-        assert!(ids.contains(&"A") && ids.contains(&"B") && !ids.contains(&"C"), "{ids:?}");
+        assert!(
+            ids.contains(&"A") && ids.contains(&"B") && !ids.contains(&"C"),
+            "{ids:?}"
+        );
         assert_eq!(d.order, ["A", "B", "C"]);
         let cancelled = s.cancel_drag().unwrap();
         assert!(cancelled.communities.iter().any(|c| c.id == "A"));
@@ -934,13 +1447,29 @@ mod tests {
         let n = node(&s, X0 + SIDE, Y0 + SIDE);
         s.begin_drag(n).unwrap();
         // 5 m south of the north road, far from any vertex: snaps onto the road.
-        let d = s.drag_to(Coord { x: X0 + SIDE + 0.003, y: Y0 + SIDE - 0.000045 }, 20.0).unwrap();
+        let d = s
+            .drag_to(
+                Coord {
+                    x: X0 + SIDE + 0.003,
+                    y: Y0 + SIDE - 0.000045,
+                },
+                20.0,
+            )
+            .unwrap();
         let snapped = d.snapped.unwrap();
         assert_eq!(snapped.kind, Some("barrier"));
         assert!((snapped.lat - (Y0 + SIDE)).abs() < 1e-12);
         // 14 m from C's north-east corner (not a neighbour of the dragged vertex):
         // the vertex wins over the roads 9 m and 11 m away.
-        let d = s.drag_to(Coord { x: X0 + 3.0 * SIDE - 0.0001, y: Y0 + SIDE - 0.0001 }, 20.0).unwrap();
+        let d = s
+            .drag_to(
+                Coord {
+                    x: X0 + 3.0 * SIDE - 0.0001,
+                    y: Y0 + SIDE - 0.0001,
+                },
+                20.0,
+            )
+            .unwrap();
         assert_eq!(d.snapped.unwrap().kind, Some("vertex"));
         s.cancel_drag().unwrap();
     }
@@ -951,7 +1480,14 @@ mod tests {
         let n = node(&s, X0, Y0);
         s.begin_drag(n).unwrap();
         // Pull A's south-west corner past its own north edge: a bow-tie.
-        s.drag_to(Coord { x: X0 + 0.005, y: Y0 + SIDE + 0.002 }, 0.0).unwrap();
+        s.drag_to(
+            Coord {
+                x: X0 + 0.005,
+                y: Y0 + SIDE + 0.002,
+            },
+            0.0,
+        )
+        .unwrap();
         let d = s.end_drag().unwrap();
         assert!(d.reverted.is_some());
         assert!(!s.can_undo());
@@ -961,14 +1497,37 @@ mod tests {
     #[test]
     fn insert_and_delete_on_a_shared_edge() {
         let mut s = session();
-        let d = s.insert_vertex(Coord { x: X0 + SIDE + 0.00001, y: Y0 + 0.005 }, 10.0).unwrap();
+        let d = s
+            .insert_vertex(
+                Coord {
+                    x: X0 + SIDE + 0.00001,
+                    y: Y0 + 0.005,
+                },
+                10.0,
+            )
+            .unwrap();
         let n = d.node.unwrap();
         assert_eq!(s.topology().degree(n), 2);
-        assert_eq!(s.topology().coord(n).x, X0 + SIDE, "projected onto the edge");
+        assert_eq!(
+            s.topology().coord(n).x,
+            X0 + SIDE,
+            "projected onto the edge"
+        );
         s.begin_drag(n).unwrap();
-        s.drag_to(Coord { x: X0 + SIDE + 0.002, y: Y0 + 0.005 }, 0.0).unwrap();
+        s.drag_to(
+            Coord {
+                x: X0 + SIDE + 0.002,
+                y: Y0 + 0.005,
+            },
+            0.0,
+        )
+        .unwrap();
         s.end_drag().unwrap();
-        assert!(s.report().findings_with_code("boundary.overlap").next().is_none());
+        assert!(s
+            .report()
+            .findings_with_code("boundary.overlap")
+            .next()
+            .is_none());
         assert!(s.delete_vertex(n).is_ok());
         let corner = node(&s, X0 + SIDE, Y0);
         assert_eq!(s.delete_vertex(corner).unwrap_err().code, "edit.junction");
@@ -983,7 +1542,10 @@ mod tests {
         assert_eq!(households(&s, "B"), 3100);
         assert!(d.nodes_changed);
         for code in ["boundary.overlap", "boundary.gap"] {
-            assert!(s.report().findings_with_code(code).next().is_none(), "{code}");
+            assert!(
+                s.report().findings_with_code(code).next().is_none(),
+                "{code}"
+            );
         }
         // A now has a hole where the compound was... inside B's exclave: B is in two parts.
         assert_eq!(s.report().community("B").unwrap().parts, 2);
@@ -995,7 +1557,10 @@ mod tests {
     fn reassigning_a_grid_cell_takes_it_whole() {
         let mut s = session();
         s.reassign(Layer::Grid, "B-grid", "A").unwrap();
-        assert!(s.plan().community("B").is_none(), "B was exactly its grid cell");
+        assert!(
+            s.plan().community("B").is_none(),
+            "B was exactly its grid cell"
+        );
         assert_eq!(households(&s, "A"), 4300);
         assert!(s.reassign(Layer::Grid, "nope", "A").is_err());
     }
@@ -1003,31 +1568,96 @@ mod tests {
     #[test]
     fn split_and_merge() {
         let mut s = session();
-        let line = [Coord { x: X0 + 0.0045, y: Y0 - 0.001 }, Coord { x: X0 + 0.0045, y: Y0 + SIDE + 0.001 }];
+        let line = [
+            Coord {
+                x: X0 + 0.0045,
+                y: Y0 - 0.001,
+            },
+            Coord {
+                x: X0 + 0.0045,
+                y: Y0 + SIDE + 0.001,
+            },
+        ];
         let d = s.split("A", &line).unwrap();
         assert_eq!(d.added.len(), 1);
         let new_id = d.added[0].clone();
         assert_eq!(s.plan().communities.len(), 4);
         assert_eq!(households(&s, "A") + households(&s, &new_id), 2500);
-        assert!(s.report().findings_with_code("boundary.gap").next().is_none());
+        assert!(s
+            .report()
+            .findings_with_code("boundary.gap")
+            .next()
+            .is_none());
         s.merge("A", &new_id).unwrap();
         assert_eq!(households(&s, "A"), 2500);
         assert_eq!(s.report().community("A").unwrap().parts, 1);
         assert_eq!(s.merge("A", "C").unwrap_err().code, "edit.not_adjacent");
-        assert_eq!(s.split("A", &[Coord { x: 119.0, y: 32.0 }, Coord { x: 119.01, y: 32.0 }]).unwrap_err().code, "edit.split_miss");
+        assert_eq!(
+            s.split(
+                "A",
+                &[Coord { x: 119.0, y: 32.0 }, Coord { x: 119.01, y: 32.0 }]
+            )
+            .unwrap_err()
+            .code,
+            "edit.split_miss"
+        );
+    }
+
+    /// Found by the `edits` fuzz target: rebuilding the topology after a split
+    /// nodes the neighbours' edges too; the undo step must hold that change.
+    #[test]
+    fn undoing_a_split_restores_the_neighbours_exactly() {
+        let plan = crate::testing::grid_plan(&[
+            &[("甲社区", &[1200, 1300]), ("乙社区", &[900])],
+            &[("丙社区", &[2000]), ("丁社区", &[300, 200])],
+        ]);
+        let mut s = Session::new(plan, Profile::default());
+        let start = s.report();
+        s.split(
+            "甲社区",
+            &[
+                Coord {
+                    x: 119.4051,
+                    y: 32.38,
+                },
+                Coord {
+                    x: 119.4051,
+                    y: 32.42,
+                },
+            ],
+        )
+        .unwrap();
+        s.undo().unwrap();
+        assert_eq!(s.report(), start);
     }
 
     #[test]
     fn create_carves_out_and_delete_leaves_a_gap() {
         let mut s = session();
         let ring = [
-            Coord { x: X0 + 0.008, y: Y0 },
-            Coord { x: X0 + 0.012, y: Y0 },
-            Coord { x: X0 + 0.012, y: Y0 + SIDE },
-            Coord { x: X0 + 0.008, y: Y0 + SIDE },
+            Coord {
+                x: X0 + 0.008,
+                y: Y0,
+            },
+            Coord {
+                x: X0 + 0.012,
+                y: Y0,
+            },
+            Coord {
+                x: X0 + 0.012,
+                y: Y0 + SIDE,
+            },
+            Coord {
+                x: X0 + 0.008,
+                y: Y0 + SIDE,
+            },
         ];
         s.create_community(&ring, "N", "新社区").unwrap();
-        assert!(s.report().findings_with_code("boundary.overlap").next().is_none());
+        assert!(s
+            .report()
+            .findings_with_code("boundary.overlap")
+            .next()
+            .is_none());
         assert_eq!(s.plan().communities.len(), 4);
         s.delete_community("N").unwrap();
         assert!(s.report().findings_with_code("boundary.gap").next().is_none(), "the strip runs from the south edge to the north edge: not enclosed, and there is no street outline");
@@ -1039,14 +1669,45 @@ mod tests {
     #[test]
     fn property_edits_are_undoable() {
         let mut s = session();
-        s.update_community("A", &CommunityPatch { name: Some("文昌社区".into()), committee_size: Some(Some(12)), ..Default::default() }).unwrap();
-        assert!(s.report().findings_with_code("org.committee_size").next().is_some());
-        s.update_center("A-centre", &CenterPatch { floor_area_m2: Some(Some(100.0)), ..Default::default() }).unwrap();
-        assert!(s.report().findings_with_code("facility.floor_area").next().is_some());
+        s.update_community(
+            "A",
+            &CommunityPatch {
+                name: Some("文昌社区".into()),
+                committee_size: Some(Some(12)),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert!(s
+            .report()
+            .findings_with_code("org.committee_size")
+            .next()
+            .is_some());
+        s.update_center(
+            "A-centre",
+            &CenterPatch {
+                floor_area_m2: Some(Some(100.0)),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert!(s
+            .report()
+            .findings_with_code("facility.floor_area")
+            .next()
+            .is_some());
         assert_eq!(s.history().0.unwrap().zh, "修改A党群服务中心");
         s.undo().unwrap();
         s.undo().unwrap();
         assert_eq!(s.plan().community("A").unwrap().name, "A");
-        assert!(s.update_community("A", &CommunityPatch { service_center: Some(Some("nope".into())), ..Default::default() }).is_err());
+        assert!(s
+            .update_community(
+                "A",
+                &CommunityPatch {
+                    service_center: Some(Some("nope".into())),
+                    ..Default::default()
+                }
+            )
+            .is_err());
     }
 }

@@ -120,5 +120,8 @@ pub fn compound_mut<'p>(plan: &'p mut Plan, id: &str) -> &'p mut Compound {
 
 /// Property-test cases: `default`, or `PROPTEST_CASES` for a longer run.
 pub fn cases(default: u32) -> u32 {
-    std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }

@@ -36,6 +36,9 @@ use rstar::{RTree, AABB};
 use crate::model::Community;
 use crate::spatial::{aabb, grow, line_rect};
 
+/// An edge of a community ring: (community, polygon, ring, edge index).
+type EdgeAt = (usize, usize, usize, usize);
+
 pub type NodeId = u32;
 
 /// Vertices closer than this (degrees, ~1 cm) are one node.
@@ -70,7 +73,11 @@ impl Topology {
     /// Builds the topology of `communities`, snapping and noding their
     /// geometry in place (see the module docs).
     pub fn build(communities: &mut [Community]) -> Topology {
-        let mut t = Topology { nodes: Vec::new(), rings: Vec::with_capacity(communities.len()), users: Vec::new() };
+        let mut t = Topology {
+            nodes: Vec::new(),
+            rings: Vec::with_capacity(communities.len()),
+            users: Vec::new(),
+        };
         let mut grid: HashMap<(i64, i64), Vec<NodeId>> = HashMap::new();
         for c in communities.iter() {
             let rings: Rings = c
@@ -106,7 +113,10 @@ impl Topology {
     }
 
     fn intern(&mut self, grid: &mut HashMap<(i64, i64), Vec<NodeId>>, c: Coord) -> NodeId {
-        let key = ((c.x / SNAP_DEG).floor() as i64, (c.y / SNAP_DEG).floor() as i64);
+        let key = (
+            (c.x / SNAP_DEG).floor() as i64,
+            (c.y / SNAP_DEG).floor() as i64,
+        );
         for dx in -1..=1 {
             for dy in -1..=1 {
                 if let Some(ids) = grid.get(&(key.0 + dx, key.1 + dy)) {
@@ -134,16 +144,22 @@ impl Topology {
                     for k in 0..ids.len() {
                         let (a, b) = (ids[k], ids[(k + 1) % ids.len()]);
                         let line = geo::Line::new(self.nodes[a as usize], self.nodes[b as usize]);
-                        items.push(RingEdge { line, at: (c, p, r, k) });
+                        items.push(RingEdge {
+                            line,
+                            at: (c, p, r, k),
+                        });
                     }
                 }
             }
         }
         let tree = RTree::bulk_load(items);
         // (community, polygon, ring, edge) → nodes to insert with their position along the edge.
-        let mut inserts: HashMap<(usize, usize, usize, usize), Vec<(f64, NodeId)>> = HashMap::new();
+        let mut inserts: HashMap<EdgeAt, Vec<(f64, NodeId)>> = HashMap::new();
         for (id, n) in self.nodes.iter().enumerate() {
-            let env = AABB::from_corners([n.x - SNAP_DEG, n.y - SNAP_DEG], [n.x + SNAP_DEG, n.y + SNAP_DEG]);
+            let env = AABB::from_corners(
+                [n.x - SNAP_DEG, n.y - SNAP_DEG],
+                [n.x + SNAP_DEG, n.y + SNAP_DEG],
+            );
             for e in tree.locate_in_envelope_intersecting(&env) {
                 let (a, b) = (e.line.start, e.line.end);
                 if a == *n || b == *n {
@@ -217,11 +233,23 @@ impl Topology {
     }
 
     /// The nodes inside a lon/lat box, for drawing handles.
-    pub fn nodes_in(&self, west: f64, south: f64, east: f64, north: f64) -> impl Iterator<Item = NodeId> + '_ {
+    pub fn nodes_in(
+        &self,
+        west: f64,
+        south: f64,
+        east: f64,
+        north: f64,
+    ) -> impl Iterator<Item = NodeId> + '_ {
         self.nodes
             .iter()
             .enumerate()
-            .filter(move |(i, c)| c.x >= west && c.x <= east && c.y >= south && c.y <= north && !self.users[*i].is_empty())
+            .filter(move |(i, c)| {
+                c.x >= west
+                    && c.x <= east
+                    && c.y >= south
+                    && c.y <= north
+                    && !self.users[*i].is_empty()
+            })
             .map(|(i, _)| i as NodeId)
     }
 
@@ -230,7 +258,9 @@ impl Topology {
         self.nodes
             .iter()
             .enumerate()
-            .filter(|(i, n)| !self.users[*i].is_empty() && (n.x - c.x).abs() <= tol && (n.y - c.y).abs() <= tol)
+            .filter(|(i, n)| {
+                !self.users[*i].is_empty() && (n.x - c.x).abs() <= tol && (n.y - c.y).abs() <= tol
+            })
             .min_by(|a, b| dist2(*a.1, c).total_cmp(&dist2(*b.1, c)))
             .map(|(i, _)| i as NodeId)
     }
@@ -243,7 +273,10 @@ impl Topology {
     /// The community edges `(a, b)` as node pairs, for finding the nearest one.
     pub fn edges(&self) -> impl Iterator<Item = (NodeId, NodeId)> + '_ {
         self.rings.iter().flat_map(|polys| {
-            polys.iter().flatten().flat_map(|ids| (0..ids.len()).map(move |k| (ids[k], ids[(k + 1) % ids.len()])))
+            polys
+                .iter()
+                .flatten()
+                .flat_map(|ids| (0..ids.len()).map(move |k| (ids[k], ids[(k + 1) % ids.len()])))
         })
     }
 
@@ -253,7 +286,11 @@ impl Topology {
         let id = self.nodes.len() as NodeId;
         self.nodes.push(at);
         let mut changed = Vec::new();
-        let shared: Vec<u32> = self.users[a as usize].iter().filter(|c| self.users[b as usize].contains(c)).copied().collect();
+        let shared: Vec<u32> = self.users[a as usize]
+            .iter()
+            .filter(|c| self.users[b as usize].contains(c))
+            .copied()
+            .collect();
         for c in shared {
             let mut touched = false;
             for ring in self.rings[c as usize].iter_mut().flatten() {
@@ -277,7 +314,11 @@ impl Topology {
     /// Removes node `n` from every ring, if that keeps shared boundaries shared:
     /// every community using it must see the same two neighbours around it.
     pub fn remove_node(&mut self, n: NodeId) -> Result<Vec<u32>, TopologyError> {
-        let users = self.users.get(n as usize).ok_or(TopologyError::NoNode)?.clone();
+        let users = self
+            .users
+            .get(n as usize)
+            .ok_or(TopologyError::NoNode)?
+            .clone();
         if users.is_empty() {
             return Err(TopologyError::NoNode);
         }
@@ -305,7 +346,10 @@ impl Topology {
         // A node used once by a boundary between two communities ends a shared stretch.
         if users.len() > 1 {
             let (p, q) = around.ok_or(TopologyError::NoNode)?;
-            if !users.iter().all(|c| self.users[p as usize].contains(c) && self.users[q as usize].contains(c)) {
+            if !users
+                .iter()
+                .all(|c| self.users[p as usize].contains(c) && self.users[q as usize].contains(c))
+            {
                 return Err(TopologyError::Junction);
             }
         }
@@ -325,7 +369,8 @@ impl Topology {
                 .iter()
                 .map(|rings| {
                     let mut ls = rings.iter().map(|ids| {
-                        let mut cs: Vec<Coord> = ids.iter().map(|&i| self.nodes[i as usize]).collect();
+                        let mut cs: Vec<Coord> =
+                            ids.iter().map(|&i| self.nodes[i as usize]).collect();
                         if let Some(&first) = cs.first() {
                             cs.push(first);
                         }
@@ -339,7 +384,11 @@ impl Topology {
     }
 
     /// Writes the geometry of communities `which` from the topology.
-    pub fn write_back(&self, communities: &mut [Community], which: impl IntoIterator<Item = usize>) {
+    pub fn write_back(
+        &self,
+        communities: &mut [Community],
+        which: impl IntoIterator<Item = usize>,
+    ) {
         for c in which {
             communities[c].geometry = self.geometry(c);
         }
@@ -389,7 +438,15 @@ mod tests {
         let t = Topology::build(&mut plan.communities);
         // Three squares in a row: 8 distinct corners.
         assert_eq!(t.node_count(), 8);
-        let inner = t.node_at(Coord { x: X0 + SIDE, y: Y0 }, 1e-9).unwrap();
+        let inner = t
+            .node_at(
+                Coord {
+                    x: X0 + SIDE,
+                    y: Y0,
+                },
+                1e-9,
+            )
+            .unwrap();
         assert_eq!(t.users(inner), [0, 1]);
     }
 
@@ -403,8 +460,20 @@ mod tests {
         north.geometry = square(X0 + SIDE, Y0 + SIDE / 2.0, SIDE, SIDE / 2.0).into();
         plan.communities.push(north);
         let t = Topology::build(&mut plan.communities);
-        let mid = t.node_at(Coord { x: X0 + SIDE, y: Y0 + SIDE / 2.0 }, 1e-9).unwrap();
-        assert_eq!(t.users(mid), [0, 1, 2], "A's edge got the T-junction vertex");
+        let mid = t
+            .node_at(
+                Coord {
+                    x: X0 + SIDE,
+                    y: Y0 + SIDE / 2.0,
+                },
+                1e-9,
+            )
+            .unwrap();
+        assert_eq!(
+            t.users(mid),
+            [0, 1, 2],
+            "A's edge got the T-junction vertex"
+        );
         assert_eq!(plan.communities[0].geometry.0[0].exterior().0.len(), 6);
     }
 
@@ -412,9 +481,32 @@ mod tests {
     fn insert_on_a_shared_edge_goes_to_both_sides() {
         let mut plan = row_plan(&[("A", &[1]), ("B", &[1])]);
         let mut t = Topology::build(&mut plan.communities);
-        let a = t.node_at(Coord { x: X0 + SIDE, y: Y0 }, 1e-9).unwrap();
-        let b = t.node_at(Coord { x: X0 + SIDE, y: Y0 + SIDE }, 1e-9).unwrap();
-        let (n, changed) = t.insert_node(a, b, Coord { x: X0 + SIDE, y: Y0 + SIDE / 2.0 });
+        let a = t
+            .node_at(
+                Coord {
+                    x: X0 + SIDE,
+                    y: Y0,
+                },
+                1e-9,
+            )
+            .unwrap();
+        let b = t
+            .node_at(
+                Coord {
+                    x: X0 + SIDE,
+                    y: Y0 + SIDE,
+                },
+                1e-9,
+            )
+            .unwrap();
+        let (n, changed) = t.insert_node(
+            a,
+            b,
+            Coord {
+                x: X0 + SIDE,
+                y: Y0 + SIDE / 2.0,
+            },
+        );
         assert_eq!(changed, [0, 1]);
         assert_eq!(t.degree(n), 2);
         // Now it can be removed again (same neighbours on both sides)...
@@ -425,12 +517,28 @@ mod tests {
     fn corner_where_a_shared_stretch_ends_cannot_be_removed() {
         let mut plan = row_plan(&[("A", &[1]), ("B", &[1])]);
         let mut t = Topology::build(&mut plan.communities);
-        let corner = t.node_at(Coord { x: X0 + SIDE, y: Y0 }, 1e-9).unwrap();
+        let corner = t
+            .node_at(
+                Coord {
+                    x: X0 + SIDE,
+                    y: Y0,
+                },
+                1e-9,
+            )
+            .unwrap();
         assert_eq!(t.remove_node(corner), Err(TopologyError::Junction));
         // A corner of the outer boundary used by one community can go, if the ring keeps 3 points.
         let outer = t.node_at(Coord { x: X0, y: Y0 }, 1e-9).unwrap();
         assert_eq!(t.remove_node(outer), Ok(vec![0]));
-        let next = t.node_at(Coord { x: X0, y: Y0 + SIDE }, 1e-9).unwrap();
+        let next = t
+            .node_at(
+                Coord {
+                    x: X0,
+                    y: Y0 + SIDE,
+                },
+                1e-9,
+            )
+            .unwrap();
         assert_eq!(t.remove_node(next), Err(TopologyError::TooFewPoints));
     }
 }

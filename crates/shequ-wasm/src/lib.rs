@@ -51,12 +51,16 @@ impl Engine {
             name: String,
             text: String,
         }
-        let files: Vec<File> = serde_wasm_bindgen::from_value(files).map_err(|e| Error::new(&format!("fromLayers expects [{{layer, name, text}}]: {e}")))?;
+        let files: Vec<File> = serde_wasm_bindgen::from_value(files)
+            .map_err(|e| Error::new(&format!("fromLayers expects [{{layer, name, text}}]: {e}")))?;
         let mut parsed = Vec::with_capacity(files.len());
         for f in &files {
             let layer = match &f.layer {
                 None => None,
-                Some(l) => Some(Layer::parse(l).ok_or_else(|| Error::new(&format!("{}: unknown layer {l:?}", f.name)))?),
+                Some(l) => Some(
+                    Layer::parse(l)
+                        .ok_or_else(|| Error::new(&format!("{}: unknown layer {l:?}", f.name)))?,
+                ),
             };
             parsed.push((layer, f.name.as_str(), f.text.as_str()));
         }
@@ -65,9 +69,15 @@ impl Engine {
 
     fn from_files(files: &[(Option<Layer>, &str, &str)], profile: &str) -> Result<Engine, JsValue> {
         let profile = profile_from(profile)?;
-        let inputs: Vec<(Option<Layer>, &str, &[u8])> = files.iter().map(|(l, n, t)| (*l, *n, t.as_bytes())).collect();
+        let inputs: Vec<(Option<Layer>, &str, &[u8])> = files
+            .iter()
+            .map(|(l, n, t)| (*l, *n, t.as_bytes()))
+            .collect();
         let loaded = load_layers(&inputs, &LoadOptions::default()).map_err(load_error)?;
-        Ok(Engine { session: Session::new(loaded.plan, profile), notes: loaded.notes })
+        Ok(Engine {
+            session: Session::new(loaded.plan, profile),
+            notes: loaded.notes,
+        })
     }
 
     /// The built-in profiles: `[{name, title_zh, title_en}]`.
@@ -102,8 +112,13 @@ impl Engine {
 
     /// One data layer as a GeoJSON FeatureCollection object.
     pub fn layer(&self, name: &str) -> Result<JsValue, JsValue> {
-        let layer = Layer::parse(name).ok_or_else(|| Error::new(&format!("unknown layer {name:?}")))?;
-        let fc = geojson::FeatureCollection { bbox: None, features: shequ_core::export::layer_features(self.session.plan(), layer), foreign_members: None };
+        let layer =
+            Layer::parse(name).ok_or_else(|| Error::new(&format!("unknown layer {name:?}")))?;
+        let fc = geojson::FeatureCollection {
+            bbox: None,
+            features: shequ_core::export::layer_features(self.session.plan(), layer),
+            foreign_members: None,
+        };
         Ok(to_js(&fc))
     }
 
@@ -116,7 +131,11 @@ impl Engine {
     /// Compares from now on against this plan instead of the plan as first loaded.
     #[wasm_bindgen(js_name = setBaseline)]
     pub fn set_baseline(&mut self, text: &str, file_name: &str) -> Result<(), JsValue> {
-        let loaded = load_layers(&[(None, file_name, text.as_bytes())], &LoadOptions::default()).map_err(load_error)?;
+        let loaded = load_layers(
+            &[(None, file_name, text.as_bytes())],
+            &LoadOptions::default(),
+        )
+        .map_err(load_error)?;
         self.session.set_baseline(loaded.plan);
         Ok(())
     }
@@ -133,9 +152,16 @@ impl Engine {
     #[wasm_bindgen(js_name = nodesOf)]
     pub fn nodes_of(&self, ids: Vec<String>) -> JsValue {
         let plan = self.session.plan();
-        let wanted: Vec<u32> = ids.iter().filter_map(|id| plan.communities.iter().position(|c| &c.id == id)).map(|i| i as u32).collect();
+        let wanted: Vec<u32> = ids
+            .iter()
+            .filter_map(|id| plan.communities.iter().position(|c| &c.id == id))
+            .map(|i| i as u32)
+            .collect();
         let topo = self.session.topology();
-        let nodes: Vec<u32> = topo.nodes_in(-180.0, -90.0, 180.0, 90.0).filter(|&n| topo.users(n).iter().any(|u| wanted.contains(u))).collect();
+        let nodes: Vec<u32> = topo
+            .nodes_in(-180.0, -90.0, 180.0, 90.0)
+            .filter(|&n| topo.users(n).iter().any(|u| wanted.contains(u)))
+            .collect();
         nodes_object(topo, &nodes)
     }
 
@@ -153,7 +179,10 @@ impl Engine {
 
     #[wasm_bindgen(js_name = dragTo)]
     pub fn drag_to(&mut self, lon: f64, lat: f64, snap_metres: f64) -> Result<JsValue, JsValue> {
-        let d = self.session.drag_to(Coord { x: lon, y: lat }, snap_metres).map_err(edit_error)?;
+        let d = self
+            .session
+            .drag_to(Coord { x: lon, y: lat }, snap_metres)
+            .map_err(edit_error)?;
         Ok(self.delta(d))
     }
 
@@ -170,8 +199,16 @@ impl Engine {
     }
 
     #[wasm_bindgen(js_name = insertVertex)]
-    pub fn insert_vertex(&mut self, lon: f64, lat: f64, tolerance_metres: f64) -> Result<JsValue, JsValue> {
-        let d = self.session.insert_vertex(Coord { x: lon, y: lat }, tolerance_metres).map_err(edit_error)?;
+    pub fn insert_vertex(
+        &mut self,
+        lon: f64,
+        lat: f64,
+        tolerance_metres: f64,
+    ) -> Result<JsValue, JsValue> {
+        let d = self
+            .session
+            .insert_vertex(Coord { x: lon, y: lat }, tolerance_metres)
+            .map_err(edit_error)?;
         Ok(self.delta(d))
     }
 
@@ -182,15 +219,27 @@ impl Engine {
     }
 
     /// Gives a compound or grid cell (`layer` = 'compound' | 'grid') to a community.
-    pub fn reassign(&mut self, layer: &str, feature_id: &str, community_id: &str) -> Result<JsValue, JsValue> {
-        let layer = Layer::parse(layer).ok_or_else(|| edit_error(bad_value("layer", "'compound' or 'grid'")))?;
-        let d = self.session.reassign(layer, feature_id, community_id).map_err(edit_error)?;
+    pub fn reassign(
+        &mut self,
+        layer: &str,
+        feature_id: &str,
+        community_id: &str,
+    ) -> Result<JsValue, JsValue> {
+        let layer = Layer::parse(layer)
+            .ok_or_else(|| edit_error(bad_value("layer", "'compound' or 'grid'")))?;
+        let d = self
+            .session
+            .reassign(layer, feature_id, community_id)
+            .map_err(edit_error)?;
         Ok(self.delta(d))
     }
 
     /// Splits a community along a line given as lon,lat pairs.
     pub fn split(&mut self, community_id: &str, line: &[f64]) -> Result<JsValue, JsValue> {
-        let d = self.session.split(community_id, &coords(line)).map_err(edit_error)?;
+        let d = self
+            .session
+            .split(community_id, &coords(line))
+            .map_err(edit_error)?;
         Ok(self.delta(d))
     }
 
@@ -201,8 +250,16 @@ impl Engine {
 
     /// Creates a community from a ring of lon,lat pairs (not closed).
     #[wasm_bindgen(js_name = createCommunity)]
-    pub fn create_community(&mut self, ring: &[f64], id: &str, name: &str) -> Result<JsValue, JsValue> {
-        let d = self.session.create_community(&coords(ring), id, name).map_err(edit_error)?;
+    pub fn create_community(
+        &mut self,
+        ring: &[f64],
+        id: &str,
+        name: &str,
+    ) -> Result<JsValue, JsValue> {
+        let d = self
+            .session
+            .create_community(&coords(ring), id, name)
+            .map_err(edit_error)?;
         Ok(self.delta(d))
     }
 
@@ -217,7 +274,10 @@ impl Engine {
     #[wasm_bindgen(js_name = updateCommunity)]
     pub fn update_community(&mut self, id: &str, patch: JsValue) -> Result<JsValue, JsValue> {
         let patch = community_patch(&object(patch)?).map_err(edit_error)?;
-        let d = self.session.update_community(id, &patch).map_err(edit_error)?;
+        let d = self
+            .session
+            .update_community(id, &patch)
+            .map_err(edit_error)?;
         Ok(self.delta(d))
     }
 
@@ -230,11 +290,15 @@ impl Engine {
     }
 
     pub fn undo(&mut self) -> JsValue {
-        self.session.undo().map_or(JsValue::UNDEFINED, |d| self.delta(d))
+        self.session
+            .undo()
+            .map_or(JsValue::UNDEFINED, |d| self.delta(d))
     }
 
     pub fn redo(&mut self) -> JsValue {
-        self.session.redo().map_or(JsValue::UNDEFINED, |d| self.delta(d))
+        self.session
+            .redo()
+            .map_or(JsValue::UNDEFINED, |d| self.delta(d))
     }
 
     #[wasm_bindgen(js_name = canUndo)]
@@ -252,8 +316,13 @@ impl Engine {
     /// text_zh, text_en}`. Throws `EditError` for an unknown id.
     pub fn sizhi(&self, id: &str) -> Result<JsValue, JsValue> {
         let plan = self.session.plan();
-        let i = plan.communities.iter().position(|c| c.id == id).ok_or_else(|| edit_error(bad_value("id", "the id of a community")))?;
-        let s = shequ_core::sizhi::sizhi(plan, self.session.profile(), i).ok_or_else(|| edit_error(bad_value("id", "the id of a community")))?;
+        let i = plan
+            .communities
+            .iter()
+            .position(|c| c.id == id)
+            .ok_or_else(|| edit_error(bad_value("id", "the id of a community")))?;
+        let s = shequ_core::sizhi::sizhi(plan, self.session.profile(), i)
+            .ok_or_else(|| edit_error(bad_value("id", "the id of a community")))?;
         Ok(to_js(&s))
     }
 
@@ -293,14 +362,20 @@ impl Engine {
             added: &d.added,
             communities: &d.communities,
             order: &d.order,
-            findings: Findings { added: &d.findings_added, removed: &d.findings_removed },
+            findings: Findings {
+                added: &d.findings_added,
+                removed: &d.findings_removed,
+            },
             totals: &d.totals,
             adjustment: &d.adjustment,
             comparison: &d.comparison,
             pending: &d.pending,
             nodes_changed: d.nodes_changed,
             snapped: &d.snapped,
-            reverted: d.reverted.as_ref().map(|l| serde_json::json!({"message_zh": l.zh, "message_en": l.en})),
+            reverted: d
+                .reverted
+                .as_ref()
+                .map(|l| serde_json::json!({"message_zh": l.zh, "message_en": l.en})),
             node: d.node,
         });
         let plan = self.session.plan();
@@ -323,7 +398,11 @@ impl Engine {
             .collect();
         let _ = Reflect::set(&out, &"properties".into(), &to_js(&props));
         if d.centers_changed {
-            let fc = geojson::FeatureCollection { bbox: None, features: shequ_core::export::layer_features(plan, Layer::ServiceCenter), foreign_members: None };
+            let fc = geojson::FeatureCollection {
+                bbox: None,
+                features: shequ_core::export::layer_features(plan, Layer::ServiceCenter),
+                foreign_members: None,
+            };
             let _ = Reflect::set(&out, &"centers".into(), &to_js(&fc));
         }
         out
@@ -332,7 +411,8 @@ impl Engine {
 
 fn to_js<T: Serialize + ?Sized>(v: &T) -> JsValue {
     // Plain data always serialises; a failure would be a bug in a type above.
-    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL)
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap_or(JsValue::NULL)
 }
 
 fn set(o: &Object, key: &str, v: &JsValue) {
@@ -341,10 +421,13 @@ fn set(o: &Object, key: &str, v: &JsValue) {
 
 /// Communities `ids` packed: coords (lon,lat pairs) with ring, polygon and community offsets.
 fn pack<'a>(plan: &Plan, ids: impl Iterator<Item = &'a str>) -> JsValue {
-    let (mut coords, mut rings, mut polygons, mut communities) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut coords, mut rings, mut polygons, mut communities) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let out_ids = Array::new();
     for id in ids {
-        let Some(c) = plan.community(id) else { continue };
+        let Some(c) = plan.community(id) else {
+            continue;
+        };
         out_ids.push(&JsValue::from_str(id));
         communities.push(polygons.len() as u32);
         for p in &c.geometry.0 {
@@ -366,7 +449,11 @@ fn pack<'a>(plan: &Plan, ids: impl Iterator<Item = &'a str>) -> JsValue {
     set(&o, "coords", &Float64Array::from(&coords[..]).into());
     set(&o, "rings", &Uint32Array::from(&rings[..]).into());
     set(&o, "polygons", &Uint32Array::from(&polygons[..]).into());
-    set(&o, "communities", &Uint32Array::from(&communities[..]).into());
+    set(
+        &o,
+        "communities",
+        &Uint32Array::from(&communities[..]).into(),
+    );
     o.into()
 }
 
@@ -388,7 +475,9 @@ fn nodes_object(topo: &shequ_core::topology::Topology, ids: &[u32]) -> JsValue {
 }
 
 fn coords(flat: &[f64]) -> Vec<Coord> {
-    flat.chunks_exact(2).map(|p| Coord { x: p[0], y: p[1] }).collect()
+    flat.chunks_exact(2)
+        .map(|p| Coord { x: p[0], y: p[1] })
+        .collect()
 }
 
 fn profile_from(p: &str) -> Result<Profile, JsValue> {
@@ -419,7 +508,15 @@ fn load_error(e: LoadErrors) -> JsValue {
     let first = e.errors.first().map(|x| x.message_en()).unwrap_or_default();
     let err = Error::new(&first);
     err.set_name("LoadError");
-    let problems: Vec<Problem> = e.errors.iter().map(|x| Problem { e: x, message_en: x.message_en(), message_zh: x.message_zh() }).collect();
+    let problems: Vec<Problem> = e
+        .errors
+        .iter()
+        .map(|x| Problem {
+            e: x,
+            message_en: x.message_en(),
+            message_zh: x.message_zh(),
+        })
+        .collect();
     let _ = Reflect::set(&err, &"errors".into(), &to_js(&problems));
     let _ = Reflect::set(&err, &"more".into(), &JsValue::from(e.more as u32));
     err.into()
@@ -430,8 +527,16 @@ fn edit_error(e: EditError) -> JsValue {
     let err = Error::new(&e.message_en);
     err.set_name("EditError");
     let _ = Reflect::set(&err, &"code".into(), &JsValue::from_str(e.code));
-    let _ = Reflect::set(&err, &"message_zh".into(), &JsValue::from_str(&e.message_zh));
-    let _ = Reflect::set(&err, &"message_en".into(), &JsValue::from_str(&e.message_en));
+    let _ = Reflect::set(
+        &err,
+        &"message_zh".into(),
+        &JsValue::from_str(&e.message_zh),
+    );
+    let _ = Reflect::set(
+        &err,
+        &"message_en".into(),
+        &JsValue::from_str(&e.message_en),
+    );
     err.into()
 }
 
@@ -451,30 +556,49 @@ fn object(v: JsValue) -> Result<serde_json::Map<String, Value>, JsValue> {
 }
 
 /// `None` when absent, `Some(None)` when null, `Some(Some(v))` otherwise.
-fn field<T>(m: &serde_json::Map<String, Value>, key: &str, expected: &str, parse: impl Fn(&Value) -> Option<T>) -> Result<Option<Option<T>>, EditError> {
+fn field<T>(
+    m: &serde_json::Map<String, Value>,
+    key: &str,
+    expected: &str,
+    parse: impl Fn(&Value) -> Option<T>,
+) -> Result<Option<Option<T>>, EditError> {
     match m.get(key) {
         None => Ok(None),
         Some(Value::Null) => Ok(Some(None)),
-        Some(v) => parse(v).map(|t| Some(Some(t))).ok_or_else(|| bad_value(key, expected)),
+        Some(v) => parse(v)
+            .map(|t| Some(Some(t)))
+            .ok_or_else(|| bad_value(key, expected)),
     }
 }
 
 fn count(v: &Value) -> Option<u32> {
-    v.as_u64().and_then(|n| u32::try_from(n).ok()).filter(|&n| n <= 10_000)
+    v.as_u64()
+        .and_then(|n| u32::try_from(n).ok())
+        .filter(|&n| n <= 10_000)
 }
 
 fn list<T>(v: &Value, parse: fn(&str) -> Option<T>) -> Option<Vec<T>> {
-    v.as_array()?.iter().map(|x| x.as_str().and_then(parse)).collect()
+    v.as_array()?
+        .iter()
+        .map(|x| x.as_str().and_then(parse))
+        .collect()
 }
 
 fn community_patch(m: &serde_json::Map<String, Value>) -> Result<CommunityPatch, EditError> {
     Ok(CommunityPatch {
         name: field(m, "name", "text", |v| v.as_str().map(str::to_string))?.flatten(),
-        kind: field(m, "kind", "standard, old_town or apartment", |v| v.as_str().and_then(CommunityKind::parse))?.flatten(),
+        kind: field(m, "kind", "standard, old_town or apartment", |v| {
+            v.as_str().and_then(CommunityKind::parse)
+        })?
+        .flatten(),
         committee_size: field(m, "committee_size", "a whole number", count)?,
         full_time_staff: field(m, "full_time_staff", "a whole number", count)?,
-        committees: field(m, "committees", "a list of committee names", |v| list(v, shequ_core::model::Committee::parse))?,
-        service_center: field(m, "service_center", "a service centre id", |v| v.as_str().map(str::to_string))?,
+        committees: field(m, "committees", "a list of committee names", |v| {
+            list(v, shequ_core::model::Committee::parse)
+        })?,
+        service_center: field(m, "service_center", "a service centre id", |v| {
+            v.as_str().map(str::to_string)
+        })?,
     })
 }
 
@@ -488,8 +612,15 @@ fn center_patch(m: &serde_json::Map<String, Value>) -> Result<CenterPatch, EditE
     };
     Ok(CenterPatch {
         name: field(m, "name", "text", |v| v.as_str().map(str::to_string))?.flatten(),
-        floor_area_m2: field(m, "floor_area_m2", "a number of square metres", Value::as_f64)?,
-        services: field(m, "services", "a list of service names", |v| list(v, shequ_core::model::Service::parse))?,
+        floor_area_m2: field(
+            m,
+            "floor_area_m2",
+            "a number of square metres",
+            Value::as_f64,
+        )?,
+        services: field(m, "services", "a list of service names", |v| {
+            list(v, shequ_core::model::Service::parse)
+        })?,
         location,
     })
 }

@@ -12,12 +12,19 @@ fn get(v: &JsValue, key: &str) -> JsValue {
 }
 
 fn plan() -> String {
-    shequ_core::export::to_geojson_string(&shequ_core::testing::row_plan(&[("A", &[1200, 1300]), ("B", &[900, 900])]))
+    shequ_core::export::to_geojson_string(&shequ_core::testing::row_plan(&[
+        ("A", &[1200, 1300]),
+        ("B", &[900, 900]),
+    ]))
 }
 
 fn households(report: &JsValue, id: &str) -> f64 {
     let communities: Array = get(report, "communities").unchecked_into();
-    communities.iter().find(|c| get(c, "id").as_string().as_deref() == Some(id)).map(|c| get(&c, "households").as_f64().unwrap()).unwrap()
+    communities
+        .iter()
+        .find(|c| get(c, "id").as_string().as_deref() == Some(id))
+        .map(|c| get(&c, "households").as_f64().unwrap())
+        .unwrap()
 }
 
 #[wasm_bindgen_test]
@@ -38,7 +45,10 @@ fn bad_file_throws_a_load_error_naming_the_field() {
     let first = errors.get(0);
     assert_eq!(get(&first, "field").as_string().unwrap(), "households");
     assert_eq!(get(&first, "file").as_string().unwrap(), "bad.geojson");
-    assert!(get(&first, "message_zh").as_string().unwrap().contains("负数"));
+    assert!(get(&first, "message_zh")
+        .as_string()
+        .unwrap()
+        .contains("负数"));
 }
 
 #[wasm_bindgen_test]
@@ -61,12 +71,17 @@ fn drag_returns_a_delta_and_undo_restores() {
     let ids: Uint32Array = get(&nodes, "ids").unchecked_into();
     assert_eq!(ids.length(), 2, "the two ends of the shared edge");
     let degree = get(&nodes, "degree");
-    assert_eq!(Reflect::get(&degree, &0.into()).unwrap().as_f64(), Some(2.0));
+    assert_eq!(
+        Reflect::get(&degree, &0.into()).unwrap().as_f64(),
+        Some(2.0)
+    );
     for k in 0..2 {
         let n = ids.get_index(k);
         let coords: Float64Array = get(&nodes, "coords").unchecked_into();
         e.begin_drag(n).unwrap();
-        let d = e.drag_to(119.4045, coords.get_index(2 * k + 1), 0.0).unwrap();
+        let d = e
+            .drag_to(119.4045, coords.get_index(2 * k + 1), 0.0)
+            .unwrap();
         let changed: Array = get(&get(&d, "geometry"), "ids").unchecked_into();
         assert_eq!(changed.length(), 2);
         e.end_drag().unwrap();
@@ -97,7 +112,9 @@ fn property_patch_changes_findings() {
     let patch = js_sys::JSON::parse(r#"{"committee_size": 12, "name": "文昌社区"}"#).unwrap();
     let d = e.update_community("A", patch).unwrap();
     let added: Array = get(&get(&d, "findings"), "added").unchecked_into();
-    assert!(added.iter().any(|f| get(&f, "code").as_string().as_deref() == Some("org.committee_size")));
+    assert!(added
+        .iter()
+        .any(|f| get(&f, "code").as_string().as_deref() == Some("org.committee_size")));
     assert!(e.export_plan().contains("文昌社区"));
 }
 
@@ -107,6 +124,8 @@ fn profiles_are_listed_and_chosen() {
     assert_eq!(list.length(), 2);
     let e = Engine::new(&plan(), "plan.geojson", "national-2025").unwrap();
     assert_eq!(e.profile(), "national-2025");
-    let err = Engine::new(&plan(), "plan.geojson", "[scale]\nnope = 1").err().unwrap();
+    let err = Engine::new(&plan(), "plan.geojson", "[scale]\nnope = 1")
+        .err()
+        .unwrap();
     assert_eq!(get(&err, "name").as_string().unwrap(), "ProfileError");
 }

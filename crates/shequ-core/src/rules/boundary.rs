@@ -26,8 +26,8 @@
 use geo::MultiPolygon;
 
 use super::{Ctx, FindingExt};
-use crate::fmt::{int, pct, real};
 use crate::analysis::{Gap, Overlap};
+use crate::fmt::{int, pct, real};
 use crate::model::CompoundShape;
 use crate::report::Finding;
 
@@ -71,8 +71,14 @@ pub fn community(ctx: &Ctx, i: usize, out: &mut Vec<Finding>) {
                 "boundary.irregular",
                 "三（二）",
                 &[i],
-                format!("{name}的辖区形状不规整：紧凑度（Polsby–Popper）{:.2}，低于 {:.2}", g.polsby_popper, rules.min_polsby_popper),
-                format!("{name} has an irregular shape: Polsby–Popper compactness {:.2}, below {:.2}", g.polsby_popper, rules.min_polsby_popper),
+                format!(
+                    "{name}的辖区形状不规整：紧凑度（Polsby–Popper）{:.2}，低于 {:.2}",
+                    g.polsby_popper, rules.min_polsby_popper
+                ),
+                format!(
+                    "{name} has an irregular shape: Polsby–Popper compactness {:.2}, below {:.2}",
+                    g.polsby_popper, rules.min_polsby_popper
+                ),
             )
             .geometry(community.geometry.clone())
             .detail("polsby_popper", g.polsby_popper),
@@ -130,7 +136,10 @@ pub fn overlap(ctx: &Ctx, o: &Overlap, out: &mut Vec<Finding>) {
 pub fn gap(ctx: &Ctx, gap: &Gap, out: &mut Vec<Finding>) {
     let (zh_at, en_at) = match gap.neighbours.as_slice() {
         [] => (String::new(), String::new()),
-        ns => (format!("（位于{}之间）", ctx.names(ns, "、")), format!(" (between {})", ctx.names(ns, ", "))),
+        ns => (
+            format!("（位于{}之间）", ctx.names(ns, "、")),
+            format!(" (between {})", ctx.names(ns, ", ")),
+        ),
     };
     let g: MultiPolygon = MultiPolygon::new(vec![gap.geometry.clone()]);
     out.push(
@@ -138,7 +147,10 @@ pub fn gap(ctx: &Ctx, gap: &Gap, out: &mut Vec<Finding>) {
             "boundary.gap",
             "二（三）",
             &gap.neighbours,
-            format!("有 {} 平方米的区域未纳入任何社区{zh_at}，存在管辖空白", real(gap.area_m2)),
+            format!(
+                "有 {} 平方米的区域未纳入任何社区{zh_at}，存在管辖空白",
+                real(gap.area_m2)
+            ),
             format!("{} m² belong to no community{en_at}", real(gap.area_m2)),
         )
         .geometry(g)
@@ -155,7 +167,11 @@ pub fn grid(ctx: &Ctx, k: usize, out: &mut Vec<Finding>) {
     if shares.len() < 2 || shares[1].1 <= rules.grid_cut_tolerance {
         return;
     }
-    let parts: Vec<(usize, f64)> = shares.iter().copied().filter(|s| s.1 > rules.grid_cut_tolerance).collect();
+    let parts: Vec<(usize, f64)> = shares
+        .iter()
+        .copied()
+        .filter(|s| s.1 > rules.grid_cut_tolerance)
+        .collect();
     let label = cell.code.clone().unwrap_or_else(|| cell.id.clone());
     let communities: Vec<usize> = parts.iter().map(|p| p.0).collect();
     out.push(
@@ -177,14 +193,24 @@ pub fn compound(ctx: &Ctx, k: usize, out: &mut Vec<Finding>) {
     let rules = &ctx.profile.boundary;
     let compound = &ctx.plan.compounds[k];
     let a = ctx.analysis;
-    let CompoundShape::Area(shape) = &compound.shape else { return };
+    let CompoundShape::Area(shape) = &compound.shape else {
+        return;
+    };
     let shares = &a.compound_shares[k];
     if shares.len() < 2 || shares[1].1 <= rules.compound_cut_tolerance {
         return;
     }
-    let parts: Vec<(usize, f64)> = shares.iter().copied().filter(|s| s.1 > rules.compound_cut_tolerance).collect();
+    let parts: Vec<(usize, f64)> = shares
+        .iter()
+        .copied()
+        .filter(|s| s.1 > rules.compound_cut_tolerance)
+        .collect();
     let communities: Vec<usize> = parts.iter().map(|p| p.0).collect();
-    let label = if compound.name.is_empty() { &compound.id } else { &compound.name };
+    let label = if compound.name.is_empty() {
+        &compound.id
+    } else {
+        &compound.name
+    };
     out.push(
         ctx.finding(
             "boundary.cuts_compound",
@@ -211,11 +237,18 @@ pub fn compound(ctx: &Ctx, k: usize, out: &mut Vec<Finding>) {
 
 /// `东区（95%）与西区（5%）`.
 fn split_list(ctx: &Ctx, parts: &[(usize, f64)], sep: &str, open: &str, close: &str) -> String {
-    parts.iter().map(|&(c, s)| format!("{}{open}{}{close}", ctx.name(c), pct(s))).collect::<Vec<_>>().join(sep)
+    parts
+        .iter()
+        .map(|&(c, s)| format!("{}{open}{}{close}", ctx.name(c), pct(s)))
+        .collect::<Vec<_>>()
+        .join(sep)
 }
 
 fn shares_json(ctx: &Ctx, parts: &[(usize, f64)]) -> serde_json::Value {
-    parts.iter().map(|&(c, s)| serde_json::json!({"id": ctx.plan.communities[c].id, "share": s})).collect()
+    parts
+        .iter()
+        .map(|&(c, s)| serde_json::json!({"id": ctx.plan.communities[c].id, "share": s}))
+        .collect()
 }
 
 #[cfg(test)]
@@ -230,8 +263,17 @@ mod tests {
 
     #[test]
     fn clean_row_has_no_boundary_findings() {
-        let r = report(&row_plan(&[("A", &[1200, 1200]), ("B", &[1200, 1200]), ("C", &[1300, 1300])]));
-        let b: Vec<_> = r.findings.iter().filter(|f| f.code.starts_with("boundary.")).map(|f| &f.message_en).collect();
+        let r = report(&row_plan(&[
+            ("A", &[1200, 1200]),
+            ("B", &[1200, 1200]),
+            ("C", &[1300, 1300]),
+        ]));
+        let b: Vec<_> = r
+            .findings
+            .iter()
+            .filter(|f| f.code.starts_with("boundary."))
+            .map(|f| &f.message_en)
+            .collect();
         assert!(b.is_empty(), "{b:?}");
         assert_eq!(r.communities[0].barrier_share, 1.0);
         assert_eq!(r.communities[1].neighbours.len(), 2);
@@ -248,9 +290,15 @@ mod tests {
     #[test]
     fn detached_part_makes_a_community_non_contiguous() {
         let mut plan = row_plan(&[("A", &[1200, 1200]), ("B", &[1200, 1200])]);
-        plan.communities[0].geometry.0.push(square(X0 + 0.05, Y0, 0.002, 0.002));
+        plan.communities[0]
+            .geometry
+            .0
+            .push(square(X0 + 0.05, Y0, 0.002, 0.002));
         let r = report(&plan);
-        let f = r.findings_with_code("boundary.non_contiguous").next().unwrap();
+        let f = r
+            .findings_with_code("boundary.non_contiguous")
+            .next()
+            .unwrap();
         assert_eq!(f.details["parts"], 2);
         assert_eq!(r.communities[0].parts, 2);
     }
@@ -259,7 +307,10 @@ mod tests {
     fn sliver_parts_do_not_count() {
         let mut plan = row_plan(&[("A", &[1200, 1200])]);
         // About 9 m × 11 m: below the 100 m² sliver threshold.
-        plan.communities[0].geometry.0.push(square(X0 + 0.05, Y0, 0.0001, 0.00009));
+        plan.communities[0]
+            .geometry
+            .0
+            .push(square(X0 + 0.05, Y0, 0.0001, 0.00009));
         assert_eq!(report(&plan).communities[0].parts, 1);
     }
 
@@ -272,15 +323,23 @@ mod tests {
         let f = r.findings_with_code("boundary.overlap").next().unwrap();
         let expected = crate::geodesy::Frame::at_lat(Y0 + SIDE / 2.0).area_factor() * 0.001 * SIDE;
         let got = f.details["area_m2"].as_f64().unwrap();
-        assert!((got - expected).abs() / expected < 0.005, "{got} vs {expected}");
+        assert!(
+            (got - expected).abs() / expected < 0.005,
+            "{got} vs {expected}"
+        );
         assert_eq!(f.community_ids, ["A", "B"]);
     }
 
     #[test]
     fn hole_between_communities_is_a_gap() {
-        let mut plan = row_plan(&[("A", &[1200, 1200]), ("B", &[1200, 1200]), ("C", &[1200, 1200])]);
+        let mut plan = row_plan(&[
+            ("A", &[1200, 1200]),
+            ("B", &[1200, 1200]),
+            ("C", &[1200, 1200]),
+        ]);
         // Pull B back from A's side: a strip 0.001° wide between them is nobody's...
-        plan.communities[1].geometry = MultiPolygon::new(vec![square(X0 + SIDE + 0.001, Y0, SIDE - 0.001, SIDE)]);
+        plan.communities[1].geometry =
+            MultiPolygon::new(vec![square(X0 + SIDE + 0.001, Y0, SIDE - 0.001, SIDE)]);
         // ...but it is only enclosed if something closes it: a street outline does.
         plan.streets.push(crate::model::Street {
             id: "S".into(),
@@ -292,14 +351,24 @@ mod tests {
         let f = r.findings_with_code("boundary.gap").next().unwrap();
         assert_eq!(f.community_ids, ["A", "B"]);
         let area = f.details["area_m2"].as_f64().unwrap();
-        assert!((area - 0.001 * SIDE * crate::geodesy::Frame::at_lat(Y0).area_factor()).abs() < 1_000.0, "{area}");
+        assert!(
+            (area - 0.001 * SIDE * crate::geodesy::Frame::at_lat(Y0).area_factor()).abs() < 1_000.0,
+            "{area}"
+        );
     }
 
     #[test]
     fn enclosed_hole_is_a_gap_without_a_street() {
         let mut plan = row_plan(&[("A", &[1200, 1200])]);
-        let hole = square(X0 + 0.004, Y0 + 0.004, 0.001, 0.001).exterior().clone();
-        plan.communities[0].geometry = MultiPolygon::new(vec![geo::Polygon::new(square(X0, Y0, SIDE, SIDE).exterior().clone(), vec![LineString::from(hole.0.into_iter().rev().collect::<Vec<_>>())])]);
+        let hole = square(X0 + 0.004, Y0 + 0.004, 0.001, 0.001)
+            .exterior()
+            .clone();
+        plan.communities[0].geometry = MultiPolygon::new(vec![geo::Polygon::new(
+            square(X0, Y0, SIDE, SIDE).exterior().clone(),
+            vec![LineString::from(
+                hole.0.into_iter().rev().collect::<Vec<_>>(),
+            )],
+        )]);
         let r = report(&plan);
         assert_eq!(r.findings_with_code("boundary.gap").count(), 1);
     }
@@ -309,7 +378,11 @@ mod tests {
         let mut plan = row_plan(&[("A", &[1200, 1200]), ("B", &[1200, 1200])]);
         plan.barriers.retain(|b| b.id != "v1" && b.id != "north");
         let r = report(&plan);
-        let f = r.findings.iter().find(|f| f.code == "boundary.off_barrier" && f.community_ids == ["A"]).unwrap();
+        let f = r
+            .findings
+            .iter()
+            .find(|f| f.code == "boundary.off_barrier" && f.community_ids == ["A"])
+            .unwrap();
         let share = f.details["barrier_share"].as_f64().unwrap();
         // Two of four sides (940 m and 1,110 m) remain on roads.
         assert!((share - 0.5).abs() < 0.02, "{share}");
@@ -338,7 +411,13 @@ mod tests {
         assert!(r.findings_with_code("boundary.too_large").next().is_some());
         plan.centers.clear();
         plan.communities[0].service_center = None;
-        assert!(evaluate(&plan, &p).findings_with_code("boundary.too_large").next().is_none(), "no centre, no distance");
+        assert!(
+            evaluate(&plan, &p)
+                .findings_with_code("boundary.too_large")
+                .next()
+                .is_none(),
+            "no centre, no distance"
+        );
     }
 
     #[test]
@@ -346,13 +425,24 @@ mod tests {
         let mut plan = row_plan(&[("A", &[1200, 1200]), ("B", &[1200, 1200])]);
         // Move A's second compound so that 30% of it lies in B.
         let c = crate::testing::compound_mut(&mut plan, "A-1");
-        c.shape = crate::model::CompoundShape::Area(MultiPolygon::new(vec![square(X0 + SIDE - 0.0035, Y0 + 0.001, 0.005, 0.002)]));
+        c.shape = crate::model::CompoundShape::Area(MultiPolygon::new(vec![square(
+            X0 + SIDE - 0.0035,
+            Y0 + 0.001,
+            0.005,
+            0.002,
+        )]));
         let r = report(&plan);
-        let f = r.findings_with_code("boundary.cuts_compound").next().unwrap();
+        let f = r
+            .findings_with_code("boundary.cuts_compound")
+            .next()
+            .unwrap();
         assert_eq!(f.community_ids, ["A", "B"]);
         let shares = f.details["shares"].as_array().unwrap();
         assert!((shares[0]["share"].as_f64().unwrap() - 0.7).abs() < 1e-6);
-        assert_eq!(r.communities[0].households, 2400, "the compound counts wholly for A");
+        assert_eq!(
+            r.communities[0].households, 2400,
+            "the compound counts wholly for A"
+        );
         assert_eq!(r.communities[1].households, 2400);
     }
 }

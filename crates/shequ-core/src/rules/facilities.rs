@@ -31,7 +31,11 @@ pub fn community(ctx: &Ctx, i: usize, out: &mut Vec<Finding>) {
     let rules = &ctx.profile.facilities;
     let c = &ctx.plan.communities[i];
     let name = ctx.name(i);
-    let Some(center) = c.service_center.as_deref().and_then(|id| ctx.plan.center(id)) else {
+    let Some(center) = c
+        .service_center
+        .as_deref()
+        .and_then(|id| ctx.plan.center(id))
+    else {
         out.push(ctx.finding(
             "facility.no_center",
             "三（四）",
@@ -41,7 +45,11 @@ pub fn community(ctx: &Ctx, i: usize, out: &mut Vec<Finding>) {
         ));
         return;
     };
-    let cname = if center.name.is_empty() { &center.id } else { &center.name };
+    let cname = if center.name.is_empty() {
+        &center.id
+    } else {
+        &center.name
+    };
     if c.geometry.coordinate_position(&center.location.0) == CoordPos::Outside {
         out.push(
             ctx.finding(
@@ -56,7 +64,8 @@ pub fn community(ctx: &Ctx, i: usize, out: &mut Vec<Finding>) {
         );
     }
     let households = ctx.households[i].counted;
-    let required = (rules.floor_area_per_100_households_m2 * households as f64 / 100.0).max(rules.min_floor_area_m2);
+    let required = (rules.floor_area_per_100_households_m2 * households as f64 / 100.0)
+        .max(rules.min_floor_area_m2);
     match center.floor_area_m2 {
         None => out.push(
             ctx.finding(
@@ -98,11 +107,24 @@ pub fn community(ctx: &Ctx, i: usize, out: &mut Vec<Finding>) {
     }
     let missing: Vec<_> = match &center.services {
         None => rules.required_services.clone(),
-        Some(have) => rules.required_services.iter().copied().filter(|s| !have.contains(s)).collect(),
+        Some(have) => rules
+            .required_services
+            .iter()
+            .copied()
+            .filter(|s| !have.contains(s))
+            .collect(),
     };
     if !missing.is_empty() {
-        let zh = missing.iter().map(|m| m.name_zh()).collect::<Vec<_>>().join("、");
-        let en = missing.iter().map(|m| m.name_en()).collect::<Vec<_>>().join(", ");
+        let zh = missing
+            .iter()
+            .map(|m| m.name_zh())
+            .collect::<Vec<_>>()
+            .join("、");
+        let en = missing
+            .iter()
+            .map(|m| m.name_en())
+            .collect::<Vec<_>>()
+            .join(", ");
         out.push(
             ctx.finding(
                 "facility.missing_service",
@@ -113,7 +135,10 @@ pub fn community(ctx: &Ctx, i: usize, out: &mut Vec<Finding>) {
             )
             .features([center.id.clone()])
             .geometry(center.location)
-            .detail("missing", missing.iter().map(|m| m.as_str()).collect::<Vec<_>>()),
+            .detail(
+                "missing",
+                missing.iter().map(|m| m.as_str()).collect::<Vec<_>>(),
+            ),
         );
     }
 }
@@ -122,7 +147,11 @@ pub fn community(ctx: &Ctx, i: usize, out: &mut Vec<Finding>) {
 pub fn shared_centers(ctx: &Ctx, out: &mut Vec<Finding>) {
     let mut users: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, c) in ctx.plan.communities.iter().enumerate() {
-        if let Some(center) = c.service_center.as_deref().and_then(|id| ctx.plan.center(id)) {
+        if let Some(center) = c
+            .service_center
+            .as_deref()
+            .and_then(|id| ctx.plan.center(id))
+        {
             users.entry(center.id.as_str()).or_default().push(i);
         }
     }
@@ -130,15 +159,28 @@ pub fn shared_centers(ctx: &Ctx, out: &mut Vec<Finding>) {
         if communities.len() < 2 {
             continue;
         }
-        let center = ctx.plan.center(center_id).expect("users only holds resolved centres");
-        let cname = if center.name.is_empty() { &center.id } else { &center.name };
+        let center = ctx
+            .plan
+            .center(center_id)
+            .expect("users only holds resolved centres");
+        let cname = if center.name.is_empty() {
+            &center.id
+        } else {
+            &center.name
+        };
         out.push(
             ctx.finding(
                 "facility.shared_center",
                 "三（四）",
                 &communities,
-                format!("党群服务中心{cname}同时被{}使用，每个社区应有驻地明确的服务中心", ctx.names(&communities, "、")),
-                format!("service centre {cname} is named by {}; each community needs its own", ctx.names(&communities, ", ")),
+                format!(
+                    "党群服务中心{cname}同时被{}使用，每个社区应有驻地明确的服务中心",
+                    ctx.names(&communities, "、")
+                ),
+                format!(
+                    "service centre {cname} is named by {}; each community needs its own",
+                    ctx.names(&communities, ", ")
+                ),
             )
             .features([center.id.clone()])
             .geometry(center.location),
@@ -154,7 +196,12 @@ mod tests {
     use geo::Point;
 
     fn codes(plan: &crate::Plan) -> Vec<&'static str> {
-        evaluate(plan, &Profile::default()).findings.into_iter().map(|f| f.code).filter(|c| c.starts_with("facility.")).collect()
+        evaluate(plan, &Profile::default())
+            .findings
+            .into_iter()
+            .map(|f| f.code)
+            .filter(|c| c.starts_with("facility."))
+            .collect()
     }
 
     #[test]
@@ -189,16 +236,35 @@ mod tests {
         plan.centers[0].floor_area_m2 = Some(250.0);
         let r = evaluate(&plan, &Profile::default());
         let f = r.findings_with_code("facility.floor_area").next().unwrap();
-        assert_eq!(f.details["required_m2"], 300.0, "400 households need 120 m², but the minimum is 300");
+        assert_eq!(
+            f.details["required_m2"], 300.0,
+            "400 households need 120 m², but the minimum is 300"
+        );
     }
 
     #[test]
     fn missing_services_are_listed() {
         let mut plan = row_plan(&[("A", &[1200, 1200])]);
-        plan.centers[0].services = Some(Service::ALL.iter().copied().filter(|s| *s != Service::Policing && *s != Service::Health).collect());
+        plan.centers[0].services = Some(
+            Service::ALL
+                .iter()
+                .copied()
+                .filter(|s| *s != Service::Policing && *s != Service::Health)
+                .collect(),
+        );
         let r = evaluate(&plan, &Profile::default());
-        let f = r.findings_with_code("facility.missing_service").next().unwrap();
-        assert_eq!(f.details["missing"], serde_json::json!(["health", "policing"]));
-        assert!(f.message_zh.contains("缺少卫生、警务服务功能"), "{}", f.message_zh);
+        let f = r
+            .findings_with_code("facility.missing_service")
+            .next()
+            .unwrap();
+        assert_eq!(
+            f.details["missing"],
+            serde_json::json!(["health", "policing"])
+        );
+        assert!(
+            f.message_zh.contains("缺少卫生、警务服务功能"),
+            "{}",
+            f.message_zh
+        );
     }
 }

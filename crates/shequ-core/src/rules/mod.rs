@@ -45,8 +45,15 @@ impl Derived {
         let n = plan.communities.len();
         let compounds_of = analysis.compounds_by_community(n);
         let grids_of = analysis.grids_by_community(n);
-        let households = compounds_of.iter().map(|ks| households_of(plan, profile, ks)).collect();
-        Derived { compounds_of, grids_of, households }
+        let households = compounds_of
+            .iter()
+            .map(|ks| households_of(plan, profile, ks))
+            .collect();
+        Derived {
+            compounds_of,
+            grids_of,
+            households,
+        }
     }
 }
 
@@ -73,7 +80,12 @@ pub struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(plan: &'a Plan, profile: &'a Profile, analysis: &'a Analysis, derived: &'a Derived) -> Self {
+    pub fn new(
+        plan: &'a Plan,
+        profile: &'a Profile,
+        analysis: &'a Analysis,
+        derived: &'a Derived,
+    ) -> Self {
         Ctx {
             plan,
             profile,
@@ -96,7 +108,10 @@ impl<'a> Ctx<'a> {
 
     /// Names of several communities joined for a message.
     pub fn names(&self, ids: &[usize], sep: &str) -> String {
-        ids.iter().map(|&i| self.name(i)).collect::<Vec<_>>().join(sep)
+        ids.iter()
+            .map(|&i| self.name(i))
+            .collect::<Vec<_>>()
+            .join(sep)
     }
 
     /// A finding about communities `communities`; the section reference is
@@ -113,7 +128,10 @@ impl<'a> Ctx<'a> {
             id: String::new(),
             code,
             severity: self.profile.severity(code),
-            community_ids: communities.iter().map(|&i| self.plan.communities[i].id.clone()).collect(),
+            community_ids: communities
+                .iter()
+                .map(|&i| self.plan.communities[i].id.clone())
+                .collect(),
             feature_ids: Vec::new(),
             section,
             message_zh: format!("{zh}（方案{section}）"),
@@ -224,10 +242,24 @@ pub fn run_all(ctx: &Ctx) -> Vec<Finding> {
 pub fn with_ids(mut findings: Vec<Finding>) -> Vec<Finding> {
     let mut seen: Vec<String> = Vec::new();
     for f in findings.iter_mut() {
-        let layer = f.details.get("layer").and_then(|l| l.as_str()).map(|l| format!("{l}/")).unwrap_or_default();
-        let base = format!("{}:{}:{layer}{}", f.code, f.community_ids.join("|"), f.feature_ids.join("|"));
+        let layer = f
+            .details
+            .get("layer")
+            .and_then(|l| l.as_str())
+            .map(|l| format!("{l}/"))
+            .unwrap_or_default();
+        let base = format!(
+            "{}:{}:{layer}{}",
+            f.code,
+            f.community_ids.join("|"),
+            f.feature_ids.join("|")
+        );
         let n = seen.iter().filter(|s| **s == base).count() + 1;
-        f.id = if n == 1 { base.clone() } else { format!("{base}#{n}") };
+        f.id = if n == 1 {
+            base.clone()
+        } else {
+            format!("{base}#{n}")
+        };
         seen.push(base);
     }
     findings

@@ -31,7 +31,10 @@ pub fn community(ctx: &Ctx, i: usize, out: &mut Vec<Finding>) {
             "四（二）",
             &[i],
             format!("社区 {} 尚未命名，方案须明确新设立社区名称", c.id),
-            format!("community {} has no name; the plan must name every community", c.id),
+            format!(
+                "community {} has no name; the plan must name every community",
+                c.id
+            ),
         ));
         return;
     }
@@ -46,7 +49,10 @@ pub fn community(ctx: &Ctx, i: usize, out: &mut Vec<Finding>) {
     }
     if chars > rules.max_chars {
         problems_zh.push(format!("共 {chars} 个字，超过 {} 个字", rules.max_chars));
-        problems_en.push(format!("has {chars} characters, more than {}", rules.max_chars));
+        problems_en.push(format!(
+            "has {chars} characters, more than {}",
+            rules.max_chars
+        ));
     }
     if !problems_zh.is_empty() {
         out.push(
@@ -54,8 +60,14 @@ pub fn community(ctx: &Ctx, i: usize, out: &mut Vec<Finding>) {
                 "plan.name_format",
                 "四（二）",
                 &[i],
-                format!("社区名称“{name}”{}，应符合地名管理规定", problems_zh.join("，")),
-                format!("the name “{name}” {}; names follow the place-name regulations", problems_en.join(" and ")),
+                format!(
+                    "社区名称“{name}”{}，应符合地名管理规定",
+                    problems_zh.join("，")
+                ),
+                format!(
+                    "the name “{name}” {}; names follow the place-name regulations",
+                    problems_en.join(" and ")
+                ),
             )
             .detail("chars", chars),
         );
@@ -73,13 +85,24 @@ pub fn duplicates(ctx: &Ctx, out: &mut Vec<Finding>) {
     }
     for (name, ids) in by_name {
         if ids.len() > 1 {
-            let list = ids.iter().map(|&i| ctx.plan.communities[i].id.as_str()).collect::<Vec<_>>();
+            let list = ids
+                .iter()
+                .map(|&i| ctx.plan.communities[i].id.as_str())
+                .collect::<Vec<_>>();
             out.push(ctx.finding(
                 "plan.duplicate_name",
                 "四（二）",
                 &ids,
-                format!("{} 个社区同名“{name}”（编号 {}），社区名称不得重复", ids.len(), list.join("、")),
-                format!("{} communities are named “{name}” (ids {}); names must be unique", ids.len(), list.join(", ")),
+                format!(
+                    "{} 个社区同名“{name}”（编号 {}），社区名称不得重复",
+                    ids.len(),
+                    list.join("、")
+                ),
+                format!(
+                    "{} communities are named “{name}” (ids {}); names must be unique",
+                    ids.len(),
+                    list.join(", ")
+                ),
             ));
         }
     }
@@ -91,7 +114,11 @@ pub fn compound(ctx: &Ctx, k: usize, out: &mut Vec<Finding>) {
         return;
     }
     let compound = &ctx.plan.compounds[k];
-    let label = if compound.name.is_empty() { &compound.id } else { &compound.name };
+    let label = if compound.name.is_empty() {
+        &compound.id
+    } else {
+        &compound.name
+    };
     let g: geo::Geometry = match &compound.shape {
         CompoundShape::Area(mp) => mp.clone().into(),
         CompoundShape::Point(p) => (*p).into(),
@@ -101,8 +128,14 @@ pub fn compound(ctx: &Ctx, k: usize, out: &mut Vec<Finding>) {
             "plan.unassigned",
             "二（三）",
             &[],
-            format!("住宅区{label}（{} 户）未纳入任何社区", int(compound.households_total())),
-            format!("compound {label} ({} households) is in no community", int(compound.households_total())),
+            format!(
+                "住宅区{label}（{} 户）未纳入任何社区",
+                int(compound.households_total())
+            ),
+            format!(
+                "compound {label} ({} households) is in no community",
+                int(compound.households_total())
+            ),
         )
         .features([compound.id.clone()])
         .geometry(g)
@@ -146,19 +179,32 @@ mod tests {
 
     #[test]
     fn names_need_the_suffix_and_a_reasonable_length() {
-        let plan = row_plan(&[("文昌社区", &[1200, 1300]), ("文昌", &[1200, 1300]), ("扬州市广陵区文昌街道文昌社区", &[1200, 1300])]);
+        let plan = row_plan(&[
+            ("文昌社区", &[1200, 1300]),
+            ("文昌", &[1200, 1300]),
+            ("扬州市广陵区文昌街道文昌社区", &[1200, 1300]),
+        ]);
         let r = evaluate(&plan, &Profile::default());
         let f: Vec<_> = r.findings_with_code("plan.name_format").collect();
         assert_eq!(f.len(), 2);
         assert_eq!(f[0].community_ids, ["文昌"]);
-        assert!(f[0].message_zh.contains("未以“社区”结尾"), "{}", f[0].message_zh);
-        assert!(f[1].message_zh.contains("共 14 个字，超过 10 个字"), "{}", f[1].message_zh);
+        assert!(
+            f[0].message_zh.contains("未以“社区”结尾"),
+            "{}",
+            f[0].message_zh
+        );
+        assert!(
+            f[1].message_zh.contains("共 14 个字，超过 10 个字"),
+            "{}",
+            f[1].message_zh
+        );
     }
 
     #[test]
     fn compound_outside_every_community_is_unassigned() {
         let mut plan = row_plan(&[("A", &[1200, 1300])]);
-        compound_mut(&mut plan, "A-1").shape = crate::model::CompoundShape::Point(geo::Point::new(119.5, 32.5));
+        compound_mut(&mut plan, "A-1").shape =
+            crate::model::CompoundShape::Point(geo::Point::new(119.5, 32.5));
         let r = evaluate(&plan, &Profile::default());
         let f = r.findings_with_code("plan.unassigned").next().unwrap();
         assert_eq!(f.feature_ids, ["A-1"]);

@@ -31,8 +31,11 @@ pub fn staffing(ctx: &Ctx, i: usize) -> Staffing {
         committee_max: o.committee_max,
         committee_size: c.committee_size,
         full_time_staff: c.full_time_staff,
-        full_time_staff_recommended: u32::try_from(ctx.households[i].counted.div_ceil(per)).unwrap_or(u32::MAX),
-        grid_workers_recommended: u32::try_from(ctx.grids_of[i].len()).unwrap_or(u32::MAX).saturating_mul(o.grid_workers_per_cell),
+        full_time_staff_recommended: u32::try_from(ctx.households[i].counted.div_ceil(per))
+            .unwrap_or(u32::MAX),
+        grid_workers_recommended: u32::try_from(ctx.grids_of[i].len())
+            .unwrap_or(u32::MAX)
+            .saturating_mul(o.grid_workers_per_cell),
     }
 }
 
@@ -46,16 +49,28 @@ pub fn community(ctx: &Ctx, i: usize, out: &mut Vec<Finding>) {
             "org.committee_size",
             "三（三）",
             &[i],
-            format!("{name}未填写“两委”成员人数（一般应为 {}–{} 人）", o.committee_min, o.committee_max),
-            format!("{name} does not state its committee size (normally {}–{} members)", o.committee_min, o.committee_max),
+            format!(
+                "{name}未填写“两委”成员人数（一般应为 {}–{} 人）",
+                o.committee_min, o.committee_max
+            ),
+            format!(
+                "{name} does not state its committee size (normally {}–{} members)",
+                o.committee_min, o.committee_max
+            ),
         )),
         Some(n) if n < o.committee_min || n > o.committee_max => out.push(
             ctx.finding(
                 "org.committee_size",
                 "三（三）",
                 &[i],
-                format!("{name}“两委”成员 {n} 人，一般应为 {}–{} 人", o.committee_min, o.committee_max),
-                format!("{name}'s two committees have {n} members; normally {}–{}", o.committee_min, o.committee_max),
+                format!(
+                    "{name}“两委”成员 {n} 人，一般应为 {}–{} 人",
+                    o.committee_min, o.committee_max
+                ),
+                format!(
+                    "{name}'s two committees have {n} members; normally {}–{}",
+                    o.committee_min, o.committee_max
+                ),
             )
             .detail("committee_size", n),
         ),
@@ -63,11 +78,24 @@ pub fn community(ctx: &Ctx, i: usize, out: &mut Vec<Finding>) {
     }
     let missing: Vec<_> = match &c.committees {
         None => o.required_committees.clone(),
-        Some(have) => o.required_committees.iter().copied().filter(|r| !have.contains(r)).collect(),
+        Some(have) => o
+            .required_committees
+            .iter()
+            .copied()
+            .filter(|r| !have.contains(r))
+            .collect(),
     };
     if !missing.is_empty() {
-        let zh = missing.iter().map(|m| m.name_zh()).collect::<Vec<_>>().join("、");
-        let en = missing.iter().map(|m| m.name_en()).collect::<Vec<_>>().join(", ");
+        let zh = missing
+            .iter()
+            .map(|m| m.name_zh())
+            .collect::<Vec<_>>()
+            .join("、");
+        let en = missing
+            .iter()
+            .map(|m| m.name_en())
+            .collect::<Vec<_>>()
+            .join(", ");
         out.push(
             ctx.finding(
                 "org.missing_committee",
@@ -76,7 +104,10 @@ pub fn community(ctx: &Ctx, i: usize, out: &mut Vec<Finding>) {
                 format!("{name}未设立{zh}委员会"),
                 format!("{name} has no {en} committee"),
             )
-            .detail("missing", missing.iter().map(|m| m.as_str()).collect::<Vec<_>>()),
+            .detail(
+                "missing",
+                missing.iter().map(|m| m.as_str()).collect::<Vec<_>>(),
+            ),
         );
     }
     let s = staffing(ctx, i);
@@ -114,22 +145,46 @@ mod tests {
 
     #[test]
     fn committee_size_band_is_inclusive() {
-        for (size, fires) in [(Some(5), true), (Some(6), false), (Some(10), false), (Some(11), true), (None, true)] {
+        for (size, fires) in [
+            (Some(5), true),
+            (Some(6), false),
+            (Some(10), false),
+            (Some(11), true),
+            (None, true),
+        ] {
             let mut plan = row_plan(&[("A", &[1200, 1200])]);
             plan.communities[0].committee_size = size;
             let r = evaluate(&plan, &Profile::default());
-            assert_eq!(r.findings_with_code("org.committee_size").count(), usize::from(fires), "{size:?}");
+            assert_eq!(
+                r.findings_with_code("org.committee_size").count(),
+                usize::from(fires),
+                "{size:?}"
+            );
         }
     }
 
     #[test]
     fn missing_committees_are_listed() {
         let mut plan = row_plan(&[("A", &[1200, 1200])]);
-        plan.communities[0].committees = Some(vec![Committee::Mediation, Committee::Security, Committee::Property]);
+        plan.communities[0].committees = Some(vec![
+            Committee::Mediation,
+            Committee::Security,
+            Committee::Property,
+        ]);
         let r = evaluate(&plan, &Profile::default());
-        let f = r.findings_with_code("org.missing_committee").next().unwrap();
-        assert_eq!(f.details["missing"], serde_json::json!(["public_health", "women_children"]));
-        assert!(f.message_zh.contains("未设立公共卫生、妇女儿童委员会"), "{}", f.message_zh);
+        let f = r
+            .findings_with_code("org.missing_committee")
+            .next()
+            .unwrap();
+        assert_eq!(
+            f.details["missing"],
+            serde_json::json!(["public_health", "women_children"])
+        );
+        assert!(
+            f.message_zh.contains("未设立公共卫生、妇女儿童委员会"),
+            "{}",
+            f.message_zh
+        );
     }
 
     #[test]

@@ -39,28 +39,54 @@ pub fn community(ctx: &Ctx, i: usize, out: &mut Vec<Finding>) {
                 "scale.split_required",
                 "三（一）",
                 &[i],
-                format!("{name}共 {} 户，超过 {} 户，应拆分为 {parts} 个社区", int(total), int(band.split_above)),
-                format!("{name} has {} households, more than {}: split it into {parts} communities", int(total), int(band.split_above)),
+                format!(
+                    "{name}共 {} 户，超过 {} 户，应拆分为 {parts} 个社区",
+                    int(total),
+                    int(band.split_above)
+                ),
+                format!(
+                    "{name} has {} households, more than {}: split it into {parts} communities",
+                    int(total),
+                    int(band.split_above)
+                ),
             )
             .detail("households_total", total)
             .detail("suggested_parts", parts),
         );
     } else if total > band.target_max {
         let similar: Vec<usize> = neighbours(ctx, i)
-            .filter(|&j| ctx.households[j].counted > ctx.profile.band(ctx.plan.communities[j].kind).target_max)
+            .filter(|&j| {
+                ctx.households[j].counted
+                    > ctx.profile.band(ctx.plan.communities[j].kind).target_max
+            })
             .collect();
         let (zh_with, en_with, parts) = if similar.is_empty() {
             (String::new(), String::new(), None)
         } else {
-            let sum = total + similar.iter().map(|&j| ctx.households[j].counted).sum::<u64>();
+            let sum = total
+                + similar
+                    .iter()
+                    .map(|&j| ctx.households[j].counted)
+                    .sum::<u64>();
             let parts = sum.div_ceil(band.target_max.max(1));
             (
-                format!("，如与{}共 {} 户统筹划分为 {parts} 个社区", ctx.names(&similar, "、"), int(sum)),
-                format!("; e.g. with {} ({} households together) into {parts} communities", ctx.names(&similar, ", "), int(sum)),
+                format!(
+                    "，如与{}共 {} 户统筹划分为 {parts} 个社区",
+                    ctx.names(&similar, "、"),
+                    int(sum)
+                ),
+                format!(
+                    "; e.g. with {} ({} households together) into {parts} communities",
+                    ctx.names(&similar, ", "),
+                    int(sum)
+                ),
                 Some(parts),
             )
         };
-        let ids: Vec<&str> = similar.iter().map(|&j| ctx.plan.communities[j].id.as_str()).collect();
+        let ids: Vec<&str> = similar
+            .iter()
+            .map(|&j| ctx.plan.communities[j].id.as_str())
+            .collect();
         out.push(
             ctx.finding(
                 "scale.too_large",
@@ -76,19 +102,33 @@ pub fn community(ctx: &Ctx, i: usize, out: &mut Vec<Finding>) {
     } else if total < band.merge_below {
         let mut candidates: Vec<(usize, u64)> = neighbours(ctx, i)
             .map(|j| (j, total + ctx.households[j].counted))
-            .filter(|&(j, merged)| merged <= ctx.profile.band(ctx.plan.communities[j].kind).target_max)
+            .filter(|&(j, merged)| {
+                merged <= ctx.profile.band(ctx.plan.communities[j].kind).target_max
+            })
             .collect();
         let mid = (band.target_min + band.target_max) / 2;
         candidates.sort_by_key(|&(j, merged)| (merged.abs_diff(mid), j));
         let (zh_c, en_c) = if candidates.is_empty() {
             (
                 format!("；相邻社区中没有合并后不超过 {} 户的", int(band.target_max)),
-                format!("; no neighbour stays within {} households after merging", int(band.target_max)),
+                format!(
+                    "; no neighbour stays within {} households after merging",
+                    int(band.target_max)
+                ),
             )
         } else {
-            let zh = candidates.iter().map(|&(j, m)| format!("{}（合并后 {} 户）", ctx.name(j), int(m))).collect::<Vec<_>>();
-            let en = candidates.iter().map(|&(j, m)| format!("{} ({} households)", ctx.name(j), int(m))).collect::<Vec<_>>();
-            (format!("，可与{}合并", zh.join("、")), format!("; it could merge with {}", en.join(", ")))
+            let zh = candidates
+                .iter()
+                .map(|&(j, m)| format!("{}（合并后 {} 户）", ctx.name(j), int(m)))
+                .collect::<Vec<_>>();
+            let en = candidates
+                .iter()
+                .map(|&(j, m)| format!("{} ({} households)", ctx.name(j), int(m)))
+                .collect::<Vec<_>>();
+            (
+                format!("，可与{}合并", zh.join("、")),
+                format!("; it could merge with {}", en.join(", ")),
+            )
         };
         out.push(
             ctx.finding(
@@ -131,8 +171,18 @@ pub fn community(ctx: &Ctx, i: usize, out: &mut Vec<Finding>) {
                     "scale.below_target",
                     "三（一）",
                     &[i],
-                    format!("{name}共 {} 户，低于 {}–{} 户的目标规模", int(total), int(band.target_min), int(band.target_max)),
-                    format!("{name} has {} households, below the target of {}–{}", int(total), int(band.target_min), int(band.target_max)),
+                    format!(
+                        "{name}共 {} 户，低于 {}–{} 户的目标规模",
+                        int(total),
+                        int(band.target_min),
+                        int(band.target_max)
+                    ),
+                    format!(
+                        "{name} has {} households, below the target of {}–{}",
+                        int(total),
+                        int(band.target_min),
+                        int(band.target_max)
+                    ),
                 )
                 .detail("households_total", total),
             );
@@ -186,7 +236,11 @@ mod tests {
         let r = evaluate(&plan, &Profile::default());
         let f = r.findings_with_code("scale.split_required").next().unwrap();
         assert_eq!(f.details["suggested_parts"], 3);
-        assert!(f.message_en.contains("9,000 households"), "{}", f.message_en);
+        assert!(
+            f.message_en.contains("9,000 households"),
+            "{}",
+            f.message_en
+        );
     }
 
     #[test]
@@ -207,7 +261,10 @@ mod tests {
         let mut plan = row_plan(&[("A", &[900, 900])]);
         assert_eq!(codes(&plan)[0].0, "scale.below_target");
         plan.communities[0].kind = crate::model::CommunityKind::OldTown;
-        assert!(codes(&plan).is_empty(), "1,800 is within the old-town band 1,500–2,250");
+        assert!(
+            codes(&plan).is_empty(),
+            "1,800 is within the old-town band 1,500–2,250"
+        );
     }
 
     #[test]
@@ -221,21 +278,37 @@ mod tests {
     #[test]
     fn too_small_lists_neighbours_that_stay_in_band() {
         // A row of three: small | 2,400 | 2,900. Merging with the middle one gives 2,700.
-        let plan = row_plan(&[("S", &[150, 150]), ("M", &[1200, 1200]), ("L", &[1450, 1450])]);
+        let plan = row_plan(&[
+            ("S", &[150, 150]),
+            ("M", &[1200, 1200]),
+            ("L", &[1450, 1450]),
+        ]);
         let r = evaluate(&plan, &Profile::default());
         let f = r.findings_with_code("scale.too_small").next().unwrap();
         let cands = f.details["merge_candidates"].as_array().unwrap();
         assert_eq!(cands.len(), 1, "only the adjacent community");
         assert_eq!(cands[0]["id"], "M");
         assert_eq!(cands[0]["merged_total"], 2700);
-        assert!(f.message_zh.contains("可与M（合并后 2,700 户）合并"), "{}", f.message_zh);
+        assert!(
+            f.message_zh.contains("可与M（合并后 2,700 户）合并"),
+            "{}",
+            f.message_zh
+        );
     }
 
     #[test]
     fn too_large_names_similar_neighbours() {
-        let plan = row_plan(&[("A", &[2000, 1500]), ("B", &[2000, 2000]), ("C", &[1000, 1000])]);
+        let plan = row_plan(&[
+            ("A", &[2000, 1500]),
+            ("B", &[2000, 2000]),
+            ("C", &[1000, 1000]),
+        ]);
         let r = evaluate(&plan, &Profile::default());
-        let a = r.findings.iter().find(|f| f.code == "scale.too_large" && f.community_ids == ["A"]).unwrap();
+        let a = r
+            .findings
+            .iter()
+            .find(|f| f.code == "scale.too_large" && f.community_ids == ["A"])
+            .unwrap();
         assert_eq!(a.details["replan_with"], serde_json::json!(["B"]));
         assert_eq!(a.details["replan_parts"], 3); // 7,500 / 3,000
     }
