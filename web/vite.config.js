@@ -17,6 +17,14 @@ export default defineConfig({
     target: 'es2022',
     assetsInlineLimit: 0,
     modulePreload: false,
-    rollupOptions: { input: { index: 'index.html', portal: 'examples/portal.html' } },
+    rollupOptions: {
+      input: {
+        index: 'index.html',
+        embed: 'embed.html',
+        portal: 'examples/portal.html',
+        element: 'examples/element.html',
+        iframe: 'examples/iframe.html',
+      },
+    },
   },
 });

@@ -74,7 +74,7 @@ export function dragPoint(node, k) {
 
 /** Reads what the page reads of a Delta, so that nothing stays lazy. */
 function touch(d) {
-  let n = d.order.length + d.communities.length + d.findings.added.length + d.findings.removed.length;
+  let n = (d.order?.length ?? 0) + d.communities.length + d.findings.added.length + d.findings.removed.length;
   for (const c of d.communities) n += c.households_total > 0 ? 1 : 0;
   n += d.geometry.coords.length + d.geometry.ids.length;
   return n;

@@ -334,14 +334,15 @@ async function chromiumPart(o) {
         const r = await appRun(browser, server.origin, sc, node, Math.max(40, Math.ceil(o.drag / sc.reps)));
         runs.push(r);
         log(`app ${sc.name} run ${i + 1}/${sc.reps}: load ${r.load.toFixed(0)} ms (engine ${r.engine.toFixed(0)}, render ${r.render.toFixed(0)}; page ${secs(r.wallMs)}; autosave ${r.autosave === 'saved' ? secs(r.autosaveMs) : 'FAILED: ' + r.autosave}), `
-          + `drag ${r.moves} moves → ${r.stats.n} frames${r.capped ? ' (time cap)' : ''} in ${secs(r.dragWallMs)} (main thread ${r.taskMs.toFixed(0)} ms/move, script ${r.scriptMs.toFixed(0)}), p50 ${r.stats.p50} ms, p95 ${r.stats.p95} ms (engine p95 ${r.stats.engine_p95}), memory ${r.memMb.toFixed(0)} MB (renderer peak RSS ${r.vmhwm?.toFixed(0) ?? '?'} MB)`);
+          + `drag ${r.moves} moves → ${r.stats.n} frames${r.capped ? ' (time cap)' : ''} in ${secs(r.dragWallMs)} (main thread ${r.taskMs.toFixed(0)} ms/move, script ${r.scriptMs.toFixed(0)}), p50 ${r.stats.p50} ms, p95 ${r.stats.p95} ms (engine p95 ${r.stats.engine_p95}, wait p95 ${r.stats.wait_p95}, canvas p95 ${r.stats.canvas_p95}), memory ${r.memMb.toFixed(0)} MB (renderer peak RSS ${r.vmhwm?.toFixed(0) ?? '?'} MB)`);
       }
       const over = (f) => summary(runs.map(f));
       const med = (f) => r3(over(f).value);
       out.push(rec(sc.name, 'pointer_to_panel_p95', 'wasm-chromium', 'ms', over((r) => r.stats.p95), {
-        spread_of: 'runs', p50: med((r) => r.stats.p50), engine_p95: med((r) => r.stats.engine_p95), frames_total: runs.reduce((a, r) => a + r.stats.n, 0), moves_total: runs.reduce((a, r) => a + r.moves, 0),
+        spread_of: 'runs', p50: med((r) => r.stats.p50), engine_p95: med((r) => r.stats.engine_p95),
+        wait_p95: med((r) => r.stats.wait_p95 ?? NaN), canvas_p95: med((r) => r.stats.canvas_p95 ?? NaN), frames_total: runs.reduce((a, r) => a + r.stats.n, 0), moves_total: runs.reduce((a, r) => a + r.moves, 0),
         mouse_move_wall_ms_p50: med((r) => r.moveMs), main_thread_ms_per_move: med((r) => r.taskMs), script_ms_per_move: med((r) => r.scriptMs),
-        radius_px: r3(runs[0].radiusPx * runs[0].scale), capped: runs.some((r) => r.capped), note: 'app page, page.mouse drag of the middle shared vertex, a fresh page per run; value: median over runs of the p95 of window.shequ.stats() (pointer event → DOM updated, before paint); Esc cancels',
+        radius_px: r3(runs[0].radiusPx * runs[0].scale), capped: runs.some((r) => r.capped), note: 'app page, page.mouse drag of the middle shared vertex, a fresh page per run; value: median over runs of the p95 of window.shequ.stats() (pointer event timeStamp → panel DOM, labels and map canvases updated, before paint; the first move of a frame interval is handled at once, from pointerrawupdate; further ones at the next frame; wait_p95: event → handling starts); Esc cancels',
       }));
       const problems = [...new Set(runs.flatMap((r) => [...r.errors, ...(r.autosave === 'saved' ? [] : ['autosave failed: ' + r.autosave])]))];
       out.push(rec(sc.name, 'load', 'wasm-chromium', 'ms', over((r) => r.load), {

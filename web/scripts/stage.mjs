@@ -18,6 +18,15 @@ if (existsSync(pkg + '/shequ_wasm.js')) {
 } else {
   console.warn('stage: web/pkg/ not built yet (run `npm run wasm`); the page will say the engine is missing');
 }
+rmSync(web + 'public/pkg-import', { recursive: true, force: true });
+if (existsSync(web + 'pkg-import/shequ_import_wasm.js')) {
+  cpSync(web + 'pkg-import', web + 'public/pkg-import', {
+    recursive: true,
+    filter: (src) => !/(\.gitignore|package\.json|README\.md)$/.test(src),
+  });
+} else {
+  console.warn('stage: web/pkg-import/ not built yet (run `npm run wasm`); importing Shapefiles and tables in the page will say so');
+}
 rmSync(web + 'public/demo.geojson', { force: true });
 if (existsSync(demo)) cpSync(demo, web + 'public/demo.geojson');
 else console.warn('stage: tests/data/demo.geojson not found; the demo button will report it');

@@ -10,7 +10,7 @@ import { i18n, pick, t } from './i18n.js';
 import { EngineBridge, EngineCrashed } from './engine.js';
 import { PlanState } from './state.js';
 import * as storage from './storage.js';
-import { classify, download, dropZone, layerDialog, pickFiles, readFiles, showLoadError, stamp } from './io.js';
+import { classify, download, dropZone, IMPORT_ACCEPT, isImportFile, layerDialog, pickFiles, readFiles, showLoadError, stamp } from './io.js';
 import { MapView } from './map/view.js';
 import { CommunityLayer } from './map/communities.js';
 import { LabelLayer } from './map/labels.js';
@@ -23,6 +23,8 @@ import { Toasts } from './ui/toast.js';
 import { Menu } from './ui/menu.js';
 import { confirmDialog, dialog } from './ui/dialog.js';
 import { openSettings } from './ui/settings.js';
+import { Consult } from './consult/consult.js';
+import { Docs } from './docs/index.js';
 
 // Resolved against this module, so pkg/ and the demo are found from any page.
 const HERE = import.meta.url;
@@ -32,8 +34,9 @@ const DEMO = '../demo.geojson';
 export const DEFAULTS = {
   language: null, // 'zh' | 'en'; null: the remembered choice, else Chinese
   profile: '', // '' (yangzhou-2022), a built-in name, or TOML/JSON profile text
-  basemap: null, // 'plan' | 'osm' | 'tianditu' | 'none' | {url, attribution, subdomains, maxZoom}; null: remembered, else 'plan'
-  tiandituKey: '',
+  basemap: null, // 'plan' | 'none' | 'osm' | 'tianditu' | 'tianditu_img' | 'amap' | 'amap_img' | {url, attribution, subdomains, maxZoom, gcj02}; null: remembered, else 'plan'
+  tiandituKey: '', // 天地图 key (tk); null: the one remembered from the settings
+  importWasmUrl: null, // default: pkg-import/ beside pkg/ (Shapefile and table import, loaded on first use)
   planUrl: null, // loaded when there is no autosaved plan
   demoUrl: null, // default: demo.geojson beside pkg/
   wasmUrl: null, // default: pkg/ beside the page's assets
@@ -41,6 +44,8 @@ export const DEFAULTS = {
   autosaveKey: 'shequ', // IndexedDB key; false: no autosave
   title: '',
   keyboardScope: 'component', // 'document': shortcuts work wherever the focus is
+  readOnly: false, // true: no editing whatever the plan (a plan file can also mark itself read-only)
+  presentation: false, // true: start in the presentation view (consult/present.js)
 };
 
 function remembered(key) {
@@ -55,6 +60,8 @@ class Shequ extends Evented {
     super();
     this.options = { ...DEFAULTS, ...options };
     this.options.wasmUrl = new URL(this.options.wasmUrl ?? PKG, this.options.wasmUrl ? document.baseURI : HERE);
+    this.options.importWasmUrl = new URL(this.options.importWasmUrl ?? '../pkg-import/', this.options.importWasmUrl ? document.baseURI : this.options.wasmUrl);
+    this.options.tiandituKey = this.options.tiandituKey || remembered('tiandituKey') || '';
     this.options.demoUrl = new URL(this.options.demoUrl ?? DEMO, this.options.demoUrl ? document.baseURI : HERE);
     if (this.options.language) i18n.set(this.options.language, false);
     this.state = new PlanState();
@@ -92,6 +99,8 @@ class Shequ extends Evented {
     this.toolbar = new Toolbar(this, this.root);
     this.root.prepend(this.toolbar.el);
     this.mapWrap.append(this.toolbar.hint);
+    this.consult = new Consult(this); // read-only plans, before/after, presentation
+    this.docs = new Docs(this); // 四至, procedure, sheets to print, CSV/XLSX/Shapefile
     this.basemap = this.options.basemap ?? this._rememberedBasemap();
     this.view.setBasemap(this.basemap, { tiandituKey: this.options.tiandituKey });
     this._onKey = (e) => this._key(e);
@@ -222,17 +231,17 @@ class Shequ extends Evented {
     performance.mark('shequ:parsed');
     const b = this.bridge;
     const layers = {};
-    for (const name of ['compound', 'grid', 'barrier', 'service_center', 'street']) layers[name] = b.call('layer', name);
+    // Compounds and grid cells are read when first drawn or needed (state.layer()).
+    for (const name of ['barrier', 'service_center', 'street']) layers[name] = b.call('layer', name);
     const prevSel = this.communities.selected;
-    this.state.setAll(b.call('report'), b.call('geometry'), layers);
+    this.state.setAll(b.call('report'), b.call('geometry'), layers, (name) => this.bridge.call('layer', name));
     const plan = b.call('exportPlan');
-    this.state.setPlanText(plan);
     if (fresh) {
       // The comparison is against the plan as first loaded; keep it for reloads.
       this._baseline = { text: plan, name: fileName };
-      this.editor.drag.samples = [];
-      this.editor.drag.engineSamples = [];
+      this.editor.drag.resetStats();
     }
+    this.consult.afterLoad(plan, { fresh, fileName });
     this.fileName = fileName;
     if (!this.profileName) this.profileName = b.call('profile');
     this.highlight.clear();
@@ -266,6 +275,7 @@ class Shequ extends Evented {
     if (!delta) return null;
     const changes = this.state.apply(delta);
     changes.committed = !!opts.committed;
+    changes.drag = !!opts.drag;
     this.communities.update(changes);
     if (this.communities.selected && changes.reports.has(this.communities.selected)) this.communities.select(this.communities.selected);
     if (changes.removed.includes(this.communities.selected)) this.communities.select(null);
@@ -273,7 +283,7 @@ class Shequ extends Evented {
     if (changes.reports.size) this.context.restyleGrid();
     this.panel.update(changes);
     if (!opts.drag) {
-      if (opts.committed) this._committed();
+      if (opts.committed) this._committed(changes);
       if (delta.nodes_changed || opts.committed) this.editor.handles.refresh();
       this.toolbar.updateHistory();
     } else {
@@ -284,6 +294,10 @@ class Shequ extends Evented {
 
   /** Runs an edit through the engine: the Delta is applied, a refusal is shown. */
   edit(method, ...args) {
+    if (this.consult.readOnly) {
+      this.toast(t('read_only_refused'), 'warn', 6000, 'toast-read-only');
+      return null;
+    }
     let delta;
     try {
       delta = this.bridge.call(method, ...args);
@@ -302,19 +316,15 @@ class Shequ extends Evented {
     else this.toast(t('refused', { msg: e?.message ?? String(e) }), 'error', 10000);
   }
 
-  _committed() {
-    let plan;
-    try {
-      plan = this.bridge.call('exportPlan');
-    } catch {
-      return;
-    }
-    if (this.state.setPlanText(plan)) {
-      this.context.reset();
+  _committed(changes) {
+    // The Delta carries the properties and centres: no whole-plan export here
+    // (the autosave exports the plan once the edits pause).
+    if (changes.centers) {
+      this.context.resetCenters();
       this.context.selectCenter(this.selectedCenter);
     }
     this.panel.detail.update({ reports: new Set([this.communities.selected]), removed: [], committed: true });
-    this._save(plan);
+    this._save(null);
     this.fire('change', { reason: 'edit' });
   }
 
@@ -416,10 +426,13 @@ class Shequ extends Evented {
     else this.context.setVisible(name, on);
   }
 
-  setBasemap(basemap) {
-    this.basemap = basemap;
-    remember('basemap', typeof basemap === 'object' ? JSON.stringify(basemap) : basemap);
-    this.view.setBasemap(basemap, { tiandituKey: this.options.tiandituKey });
+  setBasemap(basemap, tiandituKey = this.options.tiandituKey) {
+    this.options.tiandituKey = tiandituKey ?? '';
+    remember('tiandituKey', this.options.tiandituKey);
+    const ok = this.view.setBasemap(basemap, { tiandituKey: this.options.tiandituKey });
+    this.basemap = ok ? basemap : 'plan';
+    remember('basemap', typeof this.basemap === 'object' ? JSON.stringify(this.basemap) : this.basemap);
+    return ok;
   }
 
   setLanguage(lang) {
@@ -432,6 +445,7 @@ class Shequ extends Evented {
     this.toolbar.render();
     this.panel.render();
     this.labels.refresh();
+    this.consult?.relabel();
     if (this._statusKind === 'empty') this._setStatus('empty');
   }
 
@@ -474,16 +488,22 @@ class Shequ extends Evented {
   // ---- files ------------------------------------------------------------------
 
   async openFiles(layered) {
-    const files = await pickFiles({ multiple: layered, accept: '.geojson,.json,.toml' });
+    const files = await pickFiles({ multiple: true, accept: '.geojson,.json,.toml,' + IMPORT_ACCEPT });
     if (files.length) this.handleFiles(files, layered);
   }
 
   async handleFiles(files, layered = false) {
+    if ([...files].some(isImportFile)) return this.importFiles([...files]);
     let read;
     try {
       read = await readFiles(files);
     } catch (e) {
       this.toast(t('file_unreadable', { name: files.map((f) => f.name).join(', '), err: e.message }), 'error', 10000);
+      return false;
+    }
+    const notText = read.find((f) => f.error);
+    if (notText) {
+      this._loadFailed(notText.error);
       return false;
     }
     const profiles = read.filter((f) => classify(f) === 'profile');
@@ -493,6 +513,29 @@ class Shequ extends Evented {
     if (plans.length === 1 && !layered) return this.loadText(plans[0].text, plans[0].name);
     const layerFiles = await layerDialog(this.root, plans);
     return layerFiles ? this.loadLayers(layerFiles) : false;
+  }
+
+  /** Shapefiles and households tables (and GeoJSON with them): the importer, loaded now. */
+  async importFiles(files) {
+    let others;
+    try {
+      others = await readFiles(files.filter((f) => !isImportFile(f)));
+    } catch (e) {
+      this.toast(t('file_unreadable', { name: files.map((f) => f.name).join(', '), err: e.message }), 'error', 10000);
+      return false;
+    }
+    const profile = others.find((f) => classify(f) === 'profile');
+    if (profile) this.setProfile('__custom', profile);
+    await this.ready;
+    let m;
+    try {
+      m = await import('./import/index.js');
+    } catch (e) {
+      this.toast(t('import_missing', { err: e.message }), 'error', 12000, 'toast-import-missing');
+      return false;
+    }
+    const plans = new Set(others.filter((f) => classify(f) === 'geojson').map((f) => f.name));
+    return m.importFiles(this, files.filter((f) => isImportFile(f) || plans.has(f.name)));
   }
 
   exportPlan() {
@@ -513,17 +556,27 @@ class Shequ extends Evented {
     };
   }
 
+  /** plan: the exported plan text, or null: export it when the save runs (edits come in bursts). */
   _save(plan) {
-    this._lastGood = this._record(plan); // what a crash recovers from
-    if (!this.options.autosaveKey) return;
-    this._pendingSave = this._lastGood;
-    this.toolbar.setSaveState('saving');
+    this._exportDue = plan == null;
+    if (plan != null) this._lastGood = this._record(plan); // what a crash recovers from
+    if (this.options.autosaveKey) {
+      this._pendingSave = this._lastGood;
+      this.toolbar.setSaveState('saving');
+    }
     clearTimeout(this._saveTimer);
     this._saveTimer = setTimeout(() => this._flushSave(), 250);
   }
 
   _flushSave() {
     clearTimeout(this._saveTimer);
+    if (this._exportDue && this.bridge.ready) {
+      this._exportDue = false;
+      try {
+        this._lastGood = this._record(this.bridge.call('exportPlan'));
+        if (this.options.autosaveKey) this._pendingSave = this._lastGood;
+      } catch { /* a crash: the bridge reports it */ }
+    }
     const rec = this._pendingSave;
     this._pendingSave = null;
     if (!rec || !this.options.autosaveKey) return;
@@ -618,6 +671,7 @@ class Shequ extends Evented {
     i18n.off('change', this._onI18n);
     this.menu.close();
     this.rootMenu.close();
+    this.consult.destroy();
     this.view.destroy();
     this.bridge.destroy();
     this.root.remove();
@@ -645,6 +699,8 @@ export function mount(element, options = {}) {
     ready: app.ready,
     setLanguage: (lang) => app.setLanguage(lang),
     select: (id) => app.select(id),
+    /** Opens the 一社区一方案 print preview of `ids` (all, after the summary table, when omitted). */
+    printSheets: (ids) => app.docs.print(ids),
     /** Pointer-move → panel-updated latency of vertex drags, ms {n, p50, p95, max}. */
     stats: () => app.editor.drag.stats(),
     /** Page coordinates of a lon/lat on the map. */
@@ -653,6 +709,20 @@ export function mount(element, options = {}) {
     handles: () => app.editor.handles.list(),
     fit: () => app.view.fit(app.state.bbox()),
     get engineInstance() { return app.bridge.instance; },
+    // consultation and embedding (consult/, element.js, bridge.js)
+    loadUrl: async (url) => { await app.ready; return app.loadUrl(url); },
+    setProfile: (name) => app.setProfile(name),
+    /** Basemap: 'plan' | 'none' | 'osm' | 'tianditu' | 'tianditu_img' | 'amap' | 'amap_img' | {url, …}; false if it cannot be used. */
+    setBasemap: (basemap, tiandituKey) => { if (tiandituKey != null) app.options.tiandituKey = tiandituKey; return app.setBasemap(basemap); },
+    setEditable: (on) => app.consult.setEditable(on),
+    setReadOnly: (on) => app.consult.setReadOnly(on),
+    get readOnly() { return app.consult.readOnly; },
+    /** The plan as a read-only file to hand out (GeoJSON text with `shequ.read_only`). */
+    getReadOnlyPlan: () => (app.state.loaded ? app.consult.readOnlyPlan() : null),
+    /** Before/after: mode 'swipe' | 'side'; null closes it. */
+    compare: (mode = 'swipe') => (mode ? app.consult.compare.show(mode) : app.consult.compare.close()),
+    present: (on = true) => (on ? app.consult.present.enter() : app.consult.present.leave()),
   };
+  if (app.options.presentation) app.ready.then(() => api.present(true));
   return api;
 }

@@ -1,7 +1,7 @@
 // Files in and out: the file picker, drag-and-drop, one file per layer,
 // profile files, load-error reports and downloads. Nothing leaves the browser.
 import { el } from './dom.js';
-import { pick, t } from './i18n.js';
+import { pick, t, tIn } from './i18n.js';
 import { dialog } from './ui/dialog.js';
 
 export const PLAN_LAYERS = ['community', 'compound', 'grid', 'barrier', 'service_center', 'street'];
@@ -19,8 +19,73 @@ export function pickFiles({ accept = '.geojson,.json,.toml', multiple = false } 
   });
 }
 
+/**
+ * [{name, text, error?}]. Text is decoded strictly: bytes that are not UTF-8
+ * (a GBK or UTF-16 export) would otherwise reach the engine as U+FFFD and a
+ * GBK plan would load with its names garbled; such a file gets `error`, a
+ * LoadError like the engine's (code load.not_utf8). Binary formats the engine
+ * recognises by their first bytes (ZIP, GeoPackage, shapefile, PDF) are left
+ * to it.
+ */
 export async function readFiles(files) {
-  return Promise.all([...files].map(async (f) => ({ name: f.name, text: await f.text() })));
+  return Promise.all([...files].map(async (f) => {
+    const bytes = new Uint8Array(await f.arrayBuffer());
+    try {
+      return { name: f.name, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
+    } catch {
+      return { name: f.name, text: new TextDecoder().decode(bytes), error: notUtf8(f.name, bytes) };
+    }
+  }));
+}
+
+const NAMED_BY_ENGINE = ['PK', 'SQLite format 3', '\0\0\x27\n', '%PDF'];
+
+function notUtf8(file, bytes) {
+  if (NAMED_BY_ENGINE.some((m) => [...m].every((c, i) => bytes[i] === c.charCodeAt(0)))) return null;
+  let kind = 'other', at = 0;
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    kind = 'utf16';
+  } else {
+    at = firstNonUtf8(bytes);
+    try {
+      new TextDecoder('gb18030', { fatal: true }).decode(bytes.subarray(0, 65536), { stream: true });
+      kind = 'gbk';
+    } catch { /* neither */ }
+  }
+  let line = 1;
+  for (let i = 0; i < at; i++) if (bytes[i] === 10) line++;
+  const params = { line, at };
+  const err = new Error(tIn('en', 'not_utf8_' + kind, params));
+  err.name = 'LoadError';
+  err.errors = [{
+    file, code: 'load.not_utf8', feature_index: null, feature_id: null, layer: null, field: null,
+    problem_zh: tIn('zh', 'not_utf8_' + kind, params), problem_en: tIn('en', 'not_utf8_' + kind, params),
+    fix_zh: tIn('zh', `not_utf8_${kind}_fix`), fix_en: tIn('en', `not_utf8_${kind}_fix`),
+  }];
+  err.more = 0;
+  return err;
+}
+
+/** Offset of the first byte that does not begin a well-formed UTF-8 sequence. */
+function firstNonUtf8(b) {
+  for (let i = 0; i < b.length;) {
+    const c = b[i];
+    const n = c < 0x80 ? 0 : c >= 0xc2 && c < 0xe0 ? 1 : c >= 0xe0 && c < 0xf0 ? 2 : c >= 0xf0 && c < 0xf5 ? 3 : -1;
+    if (n < 0) return i;
+    for (let k = 1; k <= n; k++) if ((b[i + k] & 0xc0) !== 0x80) return i;
+    i += n + 1;
+  }
+  return b.length;
+}
+
+/**
+ * Files for the importer (web/src/import/): zipped or loose Shapefiles and
+ * households tables. Told by name, before reading: they are binary.
+ */
+export const IMPORT_ACCEPT = '.zip,.shp,.shx,.dbf,.prj,.cpg,.csv,.tsv,.xlsx,.xlsm,.xls,.ods';
+const IMPORT_RE = new RegExp('(' + IMPORT_ACCEPT.split(',').map((e) => '\\' + e).join('|') + ')$', 'i');
+export function isImportFile(file) {
+  return IMPORT_RE.test(file.name);
 }
 
 /** 'profile' for TOML or a JSON object that is not GeoJSON; else 'geojson'. */
@@ -60,20 +125,30 @@ export function layerDialog(root, files) {
   }).then((v) => (v === 'ok' ? rows.map(({ f, sel }) => ({ layer: sel.value || null, name: f.name, text: f.text })) : null));
 }
 
-/** Shows a LoadError's problems (file, feature, field, fix) in the UI language. */
-export function showLoadError(root, err) {
-  const problems = err.errors ?? [];
-  const where = (p) => [p.file, p.feature_index != null ? t('feature_n', { n: p.feature_index, n1: p.feature_index + 1 }) + (p.feature_id ? ` (${p.feature_id})` : '') : null,
+/** Where a problem is: file, zip entry, feature/record/row, layer, field. */
+function where(p) {
+  return [p.file, p.entry,
+    p.feature_index != null ? t('feature_n', { n: p.feature_index, n1: p.feature_index + 1 }) + (p.feature_id ? ` (${p.feature_id})` : '') : null,
+    p.record != null ? t('record_n', { n: p.record }) : null, p.row != null ? t('row_n', { n: p.row }) : null,
     p.layer ? t('layer_x', { l: p.layer }) : null, p.field ? t('field_x', { f: p.field }) : null].filter(Boolean).join(' · ');
-  const list = problems.length
-    ? el('ol', { class: 'shequ-problems', testid: 'load-problems' }, problems.map((p) => el('li', { class: 'shequ-problem', dataset: { code: p.code } },
+}
+
+/** The problems of a LoadError or ImportError as a list (or its message). */
+export function problemList(err, testid = 'load-problems') {
+  const problems = err.errors ?? [];
+  return problems.length
+    ? el('ol', { class: 'shequ-problems', testid }, problems.map((p) => el('li', { class: 'shequ-problem', dataset: { code: p.code } },
       el('div', { class: 'shequ-problem-where', text: where(p) }),
       el('div', { class: 'shequ-problem-what', text: pick(p, 'problem') || pick(p, 'message') }),
       el('div', { class: 'shequ-problem-fix' }, el('span', { class: 'shequ-muted', text: t('problem_fix') + '：' }), pick(p, 'fix')))))
-    : el('p', { class: 'shequ-problem-what', testid: 'load-problems', text: err.message });
+    : el('p', { class: 'shequ-problem-what', testid, text: err.message });
+}
+
+/** Shows a LoadError's (or ImportError's) problems (file, feature, field, fix) in the UI language. */
+export function showLoadError(root, err) {
   return dialog(root, {
     title: t('load_failed_title'), testid: 'load-error', wide: true,
-    body: [el('p', { class: 'shequ-kept', text: t('load_failed_kept') }), list, err.more ? el('p', { class: 'shequ-muted', text: t('load_more', { n: err.more }) }) : null],
+    body: [el('p', { class: 'shequ-kept', text: t('load_failed_kept') }), problemList(err), err.more ? el('p', { class: 'shequ-muted', text: t('load_more', { n: err.more }) }) : null],
   });
 }
 

@@ -45,14 +45,49 @@ export class PlanState {
     this.comparison = null;
     this.pending = [];
     this.owner = { compound: new Map(), grid: new Map() };
-    this.features = { compound: new Map(), grid: new Map(), service_center: new Map() };
+    this.layers = {};
+    this._fetch = null;
+    this.planProps = null; // id → properties, read from the engine on first use
+    const state = this;
+    const lazy = {};
+    // features.compound and features.grid are read from the engine on first use
+    // (a large plan's compounds are not needed for the first paint).
+    this.features = {
+      service_center: new Map(),
+      get compound() { return lazy.compound ??= state._index('compound'); },
+      get grid() { return lazy.grid ??= state._index('grid'); },
+    };
     this.revision = 0;
+  }
+
+  /** A context layer (FeatureCollection), asked from the engine the first time. */
+  layer(name) {
+    if (!(name in this.layers) && this._fetch) {
+      try {
+        this.layers[name] = this._fetch(name);
+      } catch {
+        return null; // the engine is restarting: asked again later
+      }
+    }
+    return this.layers[name] ?? null;
+  }
+
+  _index(name) {
+    const m = new Map();
+    for (const f of this.layer(name)?.features ?? []) {
+      const id = f.properties?.id ?? f.id;
+      if (id != null) m.set(String(id), f);
+    }
+    return m;
   }
 
   get loaded() { return this.totals !== null; }
 
-  /** After a load: the full report, all geometry and the context layers. */
-  setAll(report, packed, layers) {
+  /**
+   * After a load: the full report, all geometry and the context layers
+   * (those not in `layers` come from fetch(name) when first needed).
+   */
+  setAll(report, packed, layers, fetch = null) {
     this.clear();
     this.profile = report.profile;
     this.order = report.communities.map((c) => c.id);
@@ -62,30 +97,56 @@ export class PlanState {
     this.totals = report.totals;
     this.adjustment = report.adjustment;
     this.comparison = report.comparison;
-    this.layers = layers;
-    for (const name of ['compound', 'grid', 'service_center']) {
-      for (const f of layers[name]?.features ?? []) {
-        const id = f.properties?.id ?? f.id;
-        if (id != null) this.features[name].set(String(id), f);
-      }
-    }
+    this.layers = { ...layers };
+    this._fetch = fetch;
+    this.features.service_center = this._index('service_center');
     this._owners();
     this.revision++;
   }
 
   /**
    * Applies an edit's Delta. Returns what changed, for the views:
-   * {reports: Set, shapes: Set, removed: [], added: [], findings: bool, order: bool}.
+   * {reports: Set, shapes: Set, removed: [], added: [], findings: bool, order: bool,
+   *  compounds: Set (compounds whose community may have changed), centers: bool}.
+   * Work here is proportional to the Delta, not to the plan.
    */
   apply(delta) {
-    const changes = { reports: new Set(), shapes: new Set(), removed: delta.removed ?? [], added: delta.added ?? [], findings: false, order: false };
+    const changes = {
+      reports: new Set(), shapes: new Set(), removed: delta.removed ?? [], added: delta.added ?? [],
+      findings: false, order: false, compounds: new Set(), centers: false,
+      prevOwner: new Map(), // compound → its community before this Delta, for the compounds it may move
+    };
+    const gone = [];
     for (const id of changes.removed) {
+      const old = this.communities.get(id);
+      if (old) gone.push(old);
       this.communities.delete(id);
       this.shapes.delete(id);
+      this.planProps?.delete(id);
     }
-    for (const c of delta.communities ?? []) {
+    const fresh = delta.communities ?? [];
+    for (const c of fresh) {
+      const old = this.communities.get(c.id);
+      if (old) gone.push(old);
       this.communities.set(c.id, c);
       changes.reports.add(c.id);
+    }
+    // Owners: forget what the old reports said, then learn the new ones.
+    for (const old of gone) {
+      for (const id of old.compounds) {
+        if (!changes.compounds.has(id)) changes.prevOwner.set(id, this.owner.compound.get(id));
+        changes.compounds.add(id);
+        if (this.owner.compound.get(id) === old.id) this.owner.compound.delete(id);
+      }
+      for (const id of old.grid_cells) if (this.owner.grid.get(id) === old.id) this.owner.grid.delete(id);
+    }
+    for (const c of fresh) {
+      for (const id of c.compounds) {
+        if (!changes.compounds.has(id)) changes.prevOwner.set(id, this.owner.compound.get(id));
+        changes.compounds.add(id);
+        this.owner.compound.set(id, c.id);
+      }
+      for (const id of c.grid_cells) this.owner.grid.set(id, c.id);
     }
     if (delta.geometry?.ids?.length) {
       for (const [id, shape] of unpack(delta.geometry)) {
@@ -106,7 +167,12 @@ export class PlanState {
     this.adjustment = delta.adjustment ?? this.adjustment;
     this.comparison = delta.comparison !== undefined ? delta.comparison : this.comparison;
     this.pending = delta.pending ?? [];
-    if (changes.reports.size || changes.removed.length) this._owners();
+    // Properties the report does not carry (committees, service centre), and
+    // the service centres when the edit moved or changed one.
+    if (delta.properties && this.planProps) {
+      for (const p of delta.properties) this.planProps.set(String(p.id), p);
+    }
+    if (delta.centers) changes.centers = this.setCenters(delta.centers);
     this.revision++;
     return changes;
   }
@@ -140,18 +206,34 @@ export class PlanState {
   }
 
   /**
-   * The plan as exported after a committed edit: community properties the
-   * report does not carry (committees, service centre) and the centres.
+   * The plan as exported (after a load): community properties the report
+   * does not carry (committees, service centre) and the centres.
    */
   setPlanText(text) {
     const plan = JSON.parse(text);
     this.planProps = new Map();
-    const centers = new Map();
+    const centers = [];
     for (const f of plan.features ?? []) {
       const p = f.properties ?? {};
       if (p.layer === 'community') this.planProps.set(String(p.id), p);
-      else if (p.layer === 'service_center') centers.set(String(p.id), f);
+      else if (p.layer === 'service_center') centers.push(f);
     }
+    return this.setCenters({ features: centers });
+  }
+
+  /** Community properties the report does not carry, from the engine's community layer. */
+  setProps(fc) {
+    this.planProps = new Map();
+    for (const f of fc?.features ?? []) {
+      const p = f.properties ?? {};
+      this.planProps.set(String(p.id ?? f.id), p);
+    }
+  }
+
+  /** The service centres (a FeatureCollection); returns whether any changed. */
+  setCenters(fc) {
+    const centers = new Map();
+    for (const f of fc.features ?? []) centers.set(String(f.properties?.id ?? f.id), f);
     const moved = centers.size !== this.features.service_center.size ||
       [...centers].some(([id, f]) => JSON.stringify(f) !== JSON.stringify(this.features.service_center.get(id)));
     this.features.service_center = centers;
@@ -159,6 +241,12 @@ export class PlanState {
   }
 
   communityProps(id) {
+    // Read once, when first asked (then kept current by the Deltas).
+    if (!this.planProps && this._fetch) {
+      try {
+        this.setProps(this._fetch('community'));
+      } catch { /* the engine is restarting */ }
+    }
     return this.planProps?.get(id) ?? {};
   }
 

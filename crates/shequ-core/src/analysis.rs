@@ -367,7 +367,7 @@ pub fn community_geom(mp: &MultiPolygon, profile: &Profile) -> CommunityGeom {
         mp.0.iter()
             .map(|p| (p.unsigned_area() * frame.area_factor(), p))
             .collect();
-    areas.sort_by(|a, b| b.0.total_cmp(&a.0));
+    crate::order::sort_by_key(&mut areas, |a| (crate::order::desc(a.0), 0));
     let parts = areas
         .iter()
         .filter(|(a, _)| *a >= profile.boundary.sliver_m2)
@@ -438,7 +438,7 @@ pub fn area_shares(plan: &Plan, ix: &Indices, target: &MultiPolygon, prep: &Prep
         *area = (*area / prep.area).min(1.0);
         *area > 1e-9
     });
-    out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    crate::order::sort_by_key(&mut out, |a| (crate::order::desc(a.1), a.0 as u64));
     out
 }
 
@@ -528,7 +528,7 @@ pub fn boundary_facts(
                         .map(|m| (e.id, m)),
                 );
             }
-            edges.sort_unstable_by_key(|e| e.0);
+            crate::order::sort_by_key(&mut edges, |e| (e.0 as u64, 0));
             for l in chain.lines() {
                 let len = frame.line_m(l);
                 if len <= 0.0 {
@@ -574,7 +574,7 @@ pub fn boundary_facts(
         flush(&mut run, &mut facts.off_barrier);
     }
     shared.retain(|s| s.1 >= rules.adjacency_min_m);
-    shared.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    crate::order::sort_by_key(&mut shared, |s| (crate::order::desc(s.1), s.0 as u64));
     facts.neighbours = shared;
     facts
 }

@@ -215,7 +215,7 @@ impl Tracker {
                 .iter()
                 .map(|id| (id.clone(), None, after.get(id.as_str()).copied())),
         );
-        l.rows.sort_by(|a, b| a.0.cmp(&b.0));
+        crate::order::sort_by_text(&mut l.rows, |r| (0, r.0.as_str()));
         l.rows.dedup_by(|a, b| a.0 == b.0);
         self.lists = l;
     }

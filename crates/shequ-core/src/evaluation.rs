@@ -54,6 +54,24 @@ impl Changes {
     }
 }
 
+/// The adjustment conditions of section 二 and the finding codes meeting them.
+const CONDITIONS: &[(&str, &[&str])] = &[
+    (
+        "scale",
+        &["scale.split_required", "scale.too_large", "scale.too_small"],
+    ),
+    (
+        "jurisdiction",
+        &[
+            "boundary.non_contiguous",
+            "boundary.irregular",
+            "boundary.off_barrier",
+            "boundary.too_large",
+        ],
+    ),
+    ("management", &["boundary.overlap", "boundary.gap"]),
+];
+
 pub struct Evaluation {
     ix: Indices,
     /// Boxes of the compounds and grid cells, built on the first edit: a
@@ -71,6 +89,8 @@ pub struct Evaluation {
     plan_findings: Vec<Finding>,
     /// Findings naming each community, counted by code.
     codes_of: Vec<HashMap<&'static str, u32>>,
+    /// Set when a code of [`CONDITIONS`] was counted in or out.
+    adjustment_changed: bool,
     reports: Vec<CommunityReport>,
     /// The totals but those read from the reports (area, bands), kept up to date.
     tally: Totals,
@@ -128,6 +148,7 @@ impl Evaluation {
             compound_findings: vec![Vec::new(); plan.compounds.len()],
             plan_findings: Vec::new(),
             codes_of: vec![HashMap::new(); n],
+            adjustment_changed: true,
             reports: Vec::new(),
             tally: Totals::default(),
             gaps_pending: false,
@@ -229,24 +250,14 @@ impl Evaluation {
         t
     }
 
+    /// Whether [`adjustment`](Self::adjustment) may have changed since the
+    /// last call of this method (a code it depends on was added or removed).
+    pub fn take_adjustment_changed(&mut self) -> bool {
+        std::mem::take(&mut self.adjustment_changed)
+    }
+
     /// Communities meeting an adjustment condition of section 二.
     pub fn adjustment(&self) -> Vec<AdjustmentCandidate> {
-        const CONDITIONS: &[(&str, &[&str])] = &[
-            (
-                "scale",
-                &["scale.split_required", "scale.too_large", "scale.too_small"],
-            ),
-            (
-                "jurisdiction",
-                &[
-                    "boundary.non_contiguous",
-                    "boundary.irregular",
-                    "boundary.off_barrier",
-                    "boundary.too_large",
-                ],
-            ),
-            ("management", &["boundary.overlap", "boundary.gap"]),
-        ];
         self.reports
             .iter()
             .zip(&self.codes_of)
@@ -278,6 +289,9 @@ impl Evaluation {
             Severity::Info => &mut self.tally.infos,
         };
         *n = n.saturating_add_signed(by as isize);
+        if CONDITIONS.iter().any(|(_, cs)| cs.contains(&f.code)) {
+            self.adjustment_changed = true;
+        }
         for id in &f.community_ids {
             if let Some(&i) = self.by_id.get(id) {
                 let n = self.codes_of[i].entry(f.code).or_insert(0);

@@ -33,6 +33,7 @@ pub mod generate;
 pub mod geodesy;
 pub mod load;
 pub mod model;
+mod order;
 pub mod profile;
 pub mod report;
 pub mod rules;

@@ -101,12 +101,15 @@ pub struct Delta {
     pub added: Vec<String>,
     /// Reports of the communities whose report changed.
     pub communities: Vec<CommunityReport>,
-    /// Community ids in plan order after the edit.
-    pub order: Vec<String>,
+    /// Community ids in plan order after the edit, when communities were
+    /// added, removed or rebuilt (`None`: the order is unchanged).
+    pub order: Option<Vec<String>>,
     pub findings_added: Vec<Finding>,
     pub findings_removed: Vec<String>,
     pub totals: Totals,
-    pub adjustment: Vec<AdjustmentCandidate>,
+    /// The communities meeting an adjustment condition, when that list may
+    /// have changed (`None`: unchanged since the previous delta).
+    pub adjustment: Option<Vec<AdjustmentCandidate>>,
     pub comparison: Option<Comparison>,
     /// Checks deferred until the drag ends.
     pub pending: Vec<&'static str>,
@@ -116,6 +119,9 @@ pub struct Delta {
     pub node: Option<NodeId>,
     /// Whether any service centre changed (position, size, functions).
     pub centers_changed: bool,
+    /// Communities whose stored record changed (any property, including
+    /// `extra`), even when their report did not: forms showing them refresh.
+    pub edited: Vec<String>,
 }
 
 /// Changes to a list, as removals (indices before) and insertions (indices after).
@@ -331,12 +337,19 @@ impl Session {
             centers: ListPatch::diff(&before.centers, &self.plan.centers, |c| c.id.as_str()),
         };
         let centers_changed = !step.centers.is_empty();
+        let edited = step
+            .communities
+            .inserted
+            .iter()
+            .map(|(_, c)| c.id.clone())
+            .collect();
         if !(step.communities.is_empty() && step.centers.is_empty()) {
             self.undo.push(step);
             self.redo.clear();
         }
         let mut delta = self.refresh(geometry, how);
         delta.centers_changed = centers_changed;
+        delta.edited = edited;
         delta
     }
 
@@ -447,6 +460,9 @@ impl Session {
                 (communities, added_findings, removed_findings, true)
             }
         };
+        // Only a rebuild can add, remove or reorder communities.
+        let order =
+            nodes_changed.then(|| self.plan.communities.iter().map(|c| c.id.clone()).collect());
         for id in &added {
             if !geometry.contains(id) {
                 geometry.push(id.clone());
@@ -457,11 +473,14 @@ impl Session {
             removed,
             added,
             communities,
-            order: self.plan.communities.iter().map(|c| c.id.clone()).collect(),
+            order,
             findings_added,
             findings_removed,
             totals: self.eval.totals(&self.plan, &self.profile),
-            adjustment: self.eval.adjustment(),
+            adjustment: self
+                .eval
+                .take_adjustment_changed()
+                .then(|| self.eval.adjustment()),
             comparison: Some(self.comparison()),
             pending: self.eval.pending(),
             nodes_changed,
@@ -469,6 +488,7 @@ impl Session {
             reverted: None,
             node: None,
             centers_changed: false,
+            edited: Vec::new(),
         }
     }
 
@@ -914,7 +934,7 @@ impl Session {
                 "the line must cross the community from side to side",
             ));
         }
-        polys.sort_by(|a, b| b.unsigned_area().total_cmp(&a.unsigned_area()));
+        crate::order::sort_by_key(&mut polys, |p| (crate::order::desc(p.unsigned_area()), 0));
         let before = self.before();
         let original = self.plan.communities[i].clone();
         let name = original.name.clone();
@@ -1105,6 +1125,12 @@ impl Session {
         if let Some(v) = &patch.service_center {
             c.service_center = v.clone();
         }
+        for (k, v) in &patch.extra {
+            match v {
+                Some(v) => c.extra.insert(k.clone(), v.clone()),
+                None => c.extra.remove(k),
+            };
+        }
         let name = c.name.clone();
         Ok(self.commit(
             label(format!("修改{name}的属性"), format!("edit {name}")),
@@ -1227,6 +1253,7 @@ impl Session {
             .collect();
         let mut delta = self.refresh(geometry, Update::Rebuild);
         delta.centers_changed = centers_changed;
+        delta.edited = delta.geometry.clone();
         delta
     }
 
@@ -1254,6 +1281,9 @@ pub struct CommunityPatch {
     pub full_time_staff: Option<Option<u32>>,
     pub committees: Option<Option<Vec<Committee>>>,
     pub service_center: Option<Option<String>>,
+    /// Properties the engine does not interpret (kept in `extra`, written back
+    /// on export): `(key, Some(value))` sets one, `(key, None)` removes it.
+    pub extra: Vec<(String, Option<geojson::JsonValue>)>,
 }
 
 /// Properties of a service centre that an edit may change.
@@ -1435,7 +1465,7 @@ mod tests {
             ids.contains(&"A") && ids.contains(&"B") && !ids.contains(&"C"),
             "{ids:?}"
         );
-        assert_eq!(d.order, ["A", "B", "C"]);
+        assert_eq!(d.order, None, "a drag keeps the order");
         let cancelled = s.cancel_drag().unwrap();
         assert!(cancelled.communities.iter().any(|c| c.id == "A"));
         assert!(!s.can_undo());
@@ -1697,6 +1727,22 @@ mod tests {
             .next()
             .is_some());
         assert_eq!(s.history().0.unwrap().zh, "修改A党群服务中心");
+        let sizhi = serde_json::json!({"east": "文昌路"});
+        s.update_community(
+            "A",
+            &CommunityPatch {
+                extra: vec![("sizhi".into(), Some(sizhi.clone()))],
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            s.plan().community("A").unwrap().extra.get("sizhi"),
+            Some(&sizhi)
+        );
+        let d = s.undo().unwrap();
+        assert_eq!(d.edited, ["A"]);
+        assert!(!s.plan().community("A").unwrap().extra.contains_key("sizhi"));
         s.undo().unwrap();
         s.undo().unwrap();
         assert_eq!(s.plan().community("A").unwrap().name, "A");

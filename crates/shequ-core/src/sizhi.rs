@@ -327,11 +327,7 @@ fn finish(
     for (s, list) in sides.iter_mut().enumerate() {
         let min = 30.0f64.min(side_len[s] * 0.5).max(side_len[s] * 0.05);
         list.retain(|b| b.length_m >= min);
-        list.sort_by(|a, b| {
-            b.length_m
-                .total_cmp(&a.length_m)
-                .then_with(|| a.id.cmp(&b.id))
-        });
+        crate::order::sort_by_text(list, |b| (crate::order::desc(b.length_m), b.id.as_str()));
     }
     let [east, south, west, north] = sides;
     let zh_dirs = ["东至", "南至", "西至", "北至"];

@@ -222,7 +222,7 @@ pub fn enters_interior(edge: Line, boundary: &[Line], inside: impl Fn(Coord) -> 
         n += 1;
     }
     let on = &mut on[..n];
-    on.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+    crate::order::sort_few_by_key(on, |m| crate::order::asc(m.0));
     let mut reached = 0.0;
     for &(s, e) in on.iter() {
         if s > reached {

@@ -185,7 +185,7 @@ impl Topology {
         keys.sort_unstable_by(|x, y| y.cmp(x));
         for key in keys {
             let mut add = inserts.remove(&key).unwrap_or_default();
-            add.sort_by(|x, y| x.0.total_cmp(&y.0));
+            crate::order::sort_by_key(&mut add, |x| (crate::order::asc(x.0), 0));
             add.dedup_by_key(|x| x.1);
             let (c, p, r, k) = key;
             let ring = &mut self.rings[c][p][r];

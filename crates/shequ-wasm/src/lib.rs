@@ -45,16 +45,43 @@ impl Engine {
     /// when the features say their own layer.
     #[wasm_bindgen(js_name = fromLayers)]
     pub fn from_layers(files: JsValue, profile: &str) -> Result<Engine, JsValue> {
-        #[derive(serde::Deserialize)]
         struct File {
             layer: Option<String>,
             name: String,
             text: String,
         }
-        let files: Vec<File> = serde_wasm_bindgen::from_value(files)
-            .map_err(|e| Error::new(&format!("fromLayers expects [{{layer, name, text}}]: {e}")))?;
-        let mut parsed = Vec::with_capacity(files.len());
-        for f in &files {
+        let expects = |why: String| {
+            Error::new(&format!(
+                "fromLayers expects [{{layer, name, text}}]: {why}"
+            ))
+        };
+        if !Array::is_array(&files) {
+            return Err(expects("not an array".into()).into());
+        }
+        let mut list = Vec::new();
+        for (i, f) in Array::from(&files).iter().enumerate() {
+            // Reflect.get throws for a primitive, which answers "not an object".
+            let get = |key: &str| Reflect::get(&f, &key.into()).ok();
+            let string = |key: &str| {
+                get(key)
+                    .and_then(|v| v.as_string())
+                    .ok_or_else(|| expects(format!("item {i}: `{key}` must be a string")))
+            };
+            let layer = match get("layer") {
+                Some(v) if v.is_null() || v.is_undefined() => None,
+                Some(v) => Some(v.as_string().ok_or_else(|| {
+                    expects(format!("item {i}: `layer` must be a string or null"))
+                })?),
+                None => return Err(expects(format!("item {i} is not an object")).into()),
+            };
+            list.push(File {
+                layer,
+                name: string("name")?,
+                text: string("text")?,
+            });
+        }
+        let mut parsed = Vec::with_capacity(list.len());
+        for f in &list {
             let layer = match &f.layer {
                 None => None,
                 Some(l) => Some(
@@ -270,7 +297,9 @@ impl Engine {
     }
 
     /// Changes a community's properties: `{name, kind, committee_size,
-    /// full_time_staff, committees, service_center}`; null clears a value.
+    /// full_time_staff, committees, service_center, sizhi, procedure}`
+    /// (`sizhi` and `procedure` are objects the engine keeps as they are);
+    /// null clears a value.
     #[wasm_bindgen(js_name = updateCommunity)]
     pub fn update_community(&mut self, id: &str, patch: JsValue) -> Result<JsValue, JsValue> {
         let patch = community_patch(&object(patch)?).map_err(edit_error)?;
@@ -343,10 +372,12 @@ impl Engine {
             removed: &'a [String],
             added: &'a [String],
             communities: &'a [shequ_core::report::CommunityReport],
-            order: &'a [String],
+            #[serde(skip_serializing_if = "Option::is_none")]
+            order: &'a Option<Vec<String>>,
             findings: Findings<'a>,
             totals: &'a shequ_core::report::Totals,
-            adjustment: &'a [shequ_core::report::AdjustmentCandidate],
+            #[serde(skip_serializing_if = "Option::is_none")]
+            adjustment: &'a Option<Vec<shequ_core::report::AdjustmentCandidate>>,
             comparison: &'a Option<shequ_core::Comparison>,
             pending: &'a [&'static str],
             nodes_changed: bool,
@@ -383,16 +414,20 @@ impl Engine {
         let _ = Reflect::set(&out, &"geometry".into(), &geometry);
         // The editable properties of every community in the delta, and the
         // service centres, so that forms need not re-read the whole plan.
+        let reported = |id: &str| d.communities.iter().any(|r| r.id == id);
         let props: Vec<Value> = d
             .communities
             .iter()
-            .filter_map(|r| plan.community(&r.id))
+            .map(|r| r.id.as_str())
+            .chain(d.edited.iter().map(String::as_str).filter(|id| !reported(id)))
+            .filter_map(|id| plan.community(id))
             .map(|c| {
                 serde_json::json!({
                     "id": c.id, "name": c.name, "kind": c.kind.as_str(),
                     "committee_size": c.committee_size, "full_time_staff": c.full_time_staff,
                     "committees": c.committees.as_ref().map(|v| v.iter().map(|x| x.as_str()).collect::<Vec<_>>()),
                     "service_center": c.service_center,
+                    "sizhi": c.extra.get("sizhi"), "procedure": c.extra.get("procedure"),
                 })
             })
             .collect();
@@ -410,8 +445,13 @@ impl Engine {
 }
 
 fn to_js<T: Serialize + ?Sized>(v: &T) -> JsValue {
+    // Through JSON text and the JavaScript engine's JSON.parse: the same plain
+    // objects as a serializer of JavaScript values would build, from far less
+    // WebAssembly code (no serializer instance per type), and no slower.
     // Plain data always serialises; a failure would be a bug in a type above.
-    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+    serde_json::to_string(v)
+        .ok()
+        .and_then(|text| js_sys::JSON::parse(&text).ok())
         .unwrap_or(JsValue::NULL)
 }
 
@@ -549,10 +589,27 @@ fn bad_value(field: &str, expected: &str) -> EditError {
 }
 
 fn object(v: JsValue) -> Result<serde_json::Map<String, Value>, JsValue> {
-    match serde_wasm_bindgen::from_value::<Value>(v) {
-        Ok(Value::Object(m)) => Ok(m),
-        _ => Err(edit_error(bad_value("patch", "an object"))),
+    let bad = || edit_error(bad_value("patch", "an object"));
+    if !v.is_object() || Array::is_array(&v) {
+        return Err(bad());
     }
+    // Each value through JSON text; `undefined` counts as null, as before.
+    let mut m = serde_json::Map::new();
+    for entry in Object::entries(v.unchecked_ref()).iter() {
+        let entry = Array::from(&entry);
+        let value = entry.get(1);
+        let value = if value.is_undefined() {
+            Value::Null
+        } else {
+            js_sys::JSON::stringify(&value)
+                .ok()
+                .and_then(|text| text.as_string())
+                .and_then(|text| serde_json::from_str(&text).ok())
+                .ok_or_else(bad)?
+        };
+        m.insert(entry.get(0).as_string().unwrap_or_default(), value);
+    }
+    Ok(m)
 }
 
 /// `None` when absent, `Some(None)` when null, `Some(Some(v))` otherwise.
@@ -599,6 +656,15 @@ fn community_patch(m: &serde_json::Map<String, Value>) -> Result<CommunityPatch,
         service_center: field(m, "service_center", "a service centre id", |v| {
             v.as_str().map(str::to_string)
         })?,
+        // The page's 四至 override and procedure tracker, kept as plain properties.
+        extra: ["sizhi", "procedure"]
+            .into_iter()
+            .filter_map(|k| {
+                field(m, k, "an object", |v| v.is_object().then(|| v.clone()))
+                    .transpose()
+                    .map(|r| r.map(|v| (k.to_string(), v)))
+            })
+            .collect::<Result<_, EditError>>()?,
     })
 }
 

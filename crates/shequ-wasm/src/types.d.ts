@@ -99,11 +99,12 @@ export interface Delta {
   added: string[];
   /** Full reports of the communities whose report changed (including added ones). */
   communities: CommunityReport[];
-  /** Community ids in plan order after the edit (to re-order or detect additions). */
-  order: string[];
+  /** Community ids in plan order, when an edit added, removed or rebuilt communities (absent: unchanged). */
+  order?: string[];
   findings: { added: Finding[]; removed: string[] /* finding ids */ };
   totals: Totals;
-  adjustment: AdjustmentCandidate[];
+  /** Communities meeting an adjustment condition, when that list may have changed (absent: unchanged). */
+  adjustment?: AdjustmentCandidate[];
   comparison: Comparison | null;
   /** Checks deferred until the drag ends (e.g. ['boundary.gap']); empty when all is current. */
   pending: string[];
@@ -125,6 +126,9 @@ export interface CommunityProperties {
   id: string; name: string; kind: 'standard' | 'old_town' | 'apartment';
   committee_size: number | null; full_time_staff: number | null;
   committees: string[] | null; service_center: string | null;
+  /** The 四至 override and procedure tracker set through `updateCommunity`, when there are any. */
+  sizhi?: { east?: string; south?: string; west?: string; north?: string } | null;
+  procedure?: Record<string, boolean | string> | null;
 }
 
 /** A file that could not be read: thrown as an Error with name 'LoadError' and these fields. */
@@ -147,6 +151,9 @@ export interface CommunityPatch {
   name?: string; kind?: 'standard' | 'old_town' | 'apartment';
   committee_size?: number | null; full_time_staff?: number | null;
   committees?: string[] | null; service_center?: string | null;
+  /** Kept as plain properties of the community (the page's 四至 override and procedure tracker). */
+  sizhi?: { east?: string; south?: string; west?: string; north?: string } | null;
+  procedure?: Record<string, boolean | string> | null;
 }
 export interface CenterPatch { name?: string; floor_area_m2?: number | null; services?: string[] | null; lon?: number; lat?: number }
 export interface LayerFile { layer: string | null; name: string; text: string }

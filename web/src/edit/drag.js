@@ -1,7 +1,9 @@
-// Dragging a boundary vertex. Pointer moves are coalesced to one engine call a
-// frame (requestAnimationFrame); each frame's Delta is applied at once, so the
-// colours, labels, bars and findings follow the pointer. A badge says which
-// compounds change sides and how many households.
+// Dragging a boundary vertex. The first pointer move of a frame interval is
+// handled at once (from `pointerrawupdate` where the browser has it, so that
+// it does not wait for the next frame); further moves in the same interval
+// are coalesced into one update at the next animation frame. Each update's
+// Delta is applied in full, so the colours, labels, bars and findings follow
+// the pointer. A badge says which compounds change sides and how many households.
 import L from 'leaflet';
 import { el } from '../dom.js';
 import { num, t } from '../i18n.js';
@@ -18,25 +20,40 @@ export class VertexDrag {
     this._raf = 0;
     this._latest = null;
     this.active = null;
+    this.resetStats();
+  }
+
+  resetStats() {
     this.samples = [];
     this.engineSamples = [];
+    this.waitSamples = []; // pointer event → this frame's start
+    this.canvasSamples = []; // the canvas redraw at the end of the frame
   }
 
   /** Starts dragging `node` ({id, latlng}); pointer events come from the editor. */
   start(node) {
-    const { bridge, state } = this._ctx;
+    const { bridge } = this._ctx;
     bridge.call('beginDrag', node.id);
-    this.active = { node, before: new Map(state.owner.compound), moved: false };
+    // before: compound → its community at the start, for the compounds an edit touched so far.
+    this.active = { node, before: new Map(), moved: false, badgeKey: '', mapWidth: this._ctx.mapEl.clientWidth };
   }
 
   move(e) {
     if (!this.active) return;
     this._latest = { latlng: this._ctx.view.map.mouseEventToLatLng(e), point: this._ctx.view.map.mouseEventToContainerPoint(e), t: e.timeStamp };
-    if (!this._raf) this._raf = requestAnimationFrame(() => this._frame());
+    if (this._raf) return; // already updated in this frame interval: the next frame takes the latest
+    this._frame();
+    this._raf = requestAnimationFrame(() => this._tick());
+  }
+
+  _tick() {
+    this._raf = 0;
+    if (!this._latest || !this.active) return;
+    this._frame();
+    this._raf = requestAnimationFrame(() => this._tick());
   }
 
   _frame() {
-    this._raf = 0;
     const m = this._latest;
     this._latest = null;
     if (!m || !this.active) return;
@@ -44,6 +61,7 @@ export class VertexDrag {
     const snap = this._ctx.snapping ? SNAP_PX * metresPerPixel(m.latlng.lat, view.map.getZoom()) : 0;
     let delta;
     const t0 = performance.now();
+    this.waitSamples.push(t0 - m.t);
     try {
       delta = bridge.call('dragTo', m.latlng.lng, m.latlng.lat, snap);
       this.engineSamples.push(performance.now() - t0);
@@ -55,24 +73,33 @@ export class VertexDrag {
       return;
     }
     this.active.moved = true;
-    this._ctx.apply(delta, { drag: true });
-    const at = delta.snapped ? L.latLng(delta.snapped.lat, delta.snapped.lon) : m.latlng;
-    this._ctx.handles.move(this.active.node.id, at);
-    this._ctx.mapEl.classList.toggle('shequ-snapped', !!delta.snapped?.kind);
-    this._showBadge(m.point, this._moves(state), delta.pending);
+    view.hold();
+    try {
+      const changes = this._ctx.apply(delta, { drag: true });
+      const { before } = this.active;
+      for (const [id, was] of changes?.prevOwner ?? []) if (!before.has(id)) before.set(id, was);
+      const at = delta.snapped ? L.latLng(delta.snapped.lat, delta.snapped.lon) : m.latlng;
+      this._ctx.handles.move(this.active.node.id, at);
+      this._ctx.mapEl.classList.toggle('shequ-snapped', !!delta.snapped?.kind);
+      this._showBadge(m.point, this._moves(state), delta.pending);
+    } finally {
+      // The map's canvases in this frame too, not at the next one.
+      const t1 = performance.now();
+      view.flush();
+      this.canvasSamples.push(performance.now() - t1);
+    }
     this.samples.push(performance.now() - m.t);
     if (this.samples.length > SAMPLES) this.samples.shift();
-    if (this.engineSamples.length > SAMPLES) this.engineSamples.shift();
+    for (const list of [this.engineSamples, this.waitSamples, this.canvasSamples]) if (list.length > SAMPLES) list.shift();
   }
 
   /** Compounds whose community differs from the start of the drag, by destination. */
   _moves(state) {
     const to = new Map();
     const moving = new Set();
-    const { before } = this.active;
-    for (const id of new Set([...before.keys(), ...state.owner.compound.keys()])) {
+    for (const [id, was] of this.active.before) {
       const now = state.owner.compound.get(id);
-      if (now === before.get(id)) continue;
+      if (now === was) continue;
       moving.add(id);
       const g = to.get(now ?? '') ?? { n: 0, h: 0 };
       g.n += 1;
@@ -83,25 +110,33 @@ export class VertexDrag {
     return to;
   }
 
+  /** The badge beside the pointer; its text is rebuilt only when it changes, and nothing is measured. */
   _showBadge(point, to, pending) {
     const lines = [];
-    for (const [id, g] of to) lines.push(el('div', { class: 'shequ-badge-line', text: t('badge_plus', { n: num(g.n), h: num(g.h), name: id ? this._ctx.state.name(id) : t('nowhere') }) }));
-    if (!lines.length) lines.push(el('div', { class: 'shequ-badge-quiet', text: t('badge_none') }));
-    if (pending?.length) lines.push(el('div', { class: 'shequ-badge-pending', text: t('badge_pending', { what: pending.join(', ') }) }));
-    this._badge.replaceChildren(...lines);
+    for (const [id, g] of to) lines.push(['shequ-badge-line', t('badge_plus', { n: num(g.n), h: num(g.h), name: id ? this._ctx.state.name(id) : t('nowhere') })]);
+    if (!lines.length) lines.push(['shequ-badge-quiet', t('badge_none')]);
+    if (pending?.length) lines.push(['shequ-badge-pending', t('badge_pending', { what: pending.join(', ') })]);
+    const key = lines.map((l) => l.join(':')).join('\n');
+    if (key !== this.active.badgeKey) {
+      this.active.badgeKey = key;
+      this._badge.replaceChildren(...lines.map(([cls, text]) => el('div', { class: cls, text })));
+    }
     this._badge.hidden = false;
-    const w = this._ctx.mapEl.clientWidth;
-    this._badge.style.left = Math.min(point.x + 18, w - this._badge.offsetWidth - 8) + 'px';
-    this._badge.style.top = Math.max(8, point.y - this._badge.offsetHeight - 18) + 'px';
+    // Above right of the pointer; left of it near the right edge, below it near the top.
+    const left = point.x > this.active.mapWidth - 320;
+    const below = point.y < 110;
+    const b = this._badge.style;
+    b.left = Math.round(point.x + (left ? -18 : 18)) + 'px';
+    b.top = Math.round(point.y + (below ? 18 : -18)) + 'px';
+    b.transform = `translate(${left ? '-100%' : '0'}, ${below ? '0' : '-100%'})`;
   }
 
   /** Ends the drag: flushes the last move, commits one undo step. */
   end() {
     if (!this.active) return;
-    if (this._raf) {
-      cancelAnimationFrame(this._raf);
-      this._frame();
-    }
+    if (this._raf) cancelAnimationFrame(this._raf);
+    this._raf = 0;
+    if (this._latest) this._frame();
     const { bridge } = this._ctx;
     const moved = this.active.moved;
     this._finish();
@@ -139,6 +174,8 @@ export class VertexDrag {
     return {
       n: this.samples.length, p50: q(this.samples, 0.5), p95: q(this.samples, 0.95), max: q(this.samples, 1),
       engine_p50: q(this.engineSamples, 0.5), engine_p95: q(this.engineSamples, 0.95),
+      wait_p50: q(this.waitSamples, 0.5), wait_p95: q(this.waitSamples, 0.95),
+      canvas_p50: q(this.canvasSamples, 0.5), canvas_p95: q(this.canvasSamples, 0.95),
     };
   }
 }

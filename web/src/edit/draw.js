@@ -21,8 +21,8 @@ export class DrawTool {
     this._kind = kind;
     this._onDone = onDone;
     this._points = [];
-    const r = this._ctx.view.renderer('shequ-draw');
-    this._line = (kind === 'polygon' ? L.polygon([], { ...drawStyle, fillOpacity: 0.1, renderer: r }) : L.polyline([], { ...drawStyle, renderer: r })).addTo(this._ctx.view.map);
+    const r = this._ctx.view.paint('shequ-draw');
+    this._line = (kind === 'polygon' ? L.polygon([], { ...drawStyle, fillOpacity: 0.1, ...r }) : L.polyline([], { ...drawStyle, ...r })).addTo(this._ctx.view.map);
     this._dots.addTo(this._ctx.view.map);
     this._ctx.mapEl.classList.add('shequ-drawing');
   }
@@ -33,7 +33,7 @@ export class DrawTool {
     const last = this._points.at(-1);
     if (last && map.latLngToContainerPoint(last).distanceTo(map.latLngToContainerPoint(latlng)) < 4) return;
     this._points.push(latlng);
-    this._dots.addLayer(L.circleMarker(latlng, { radius: 4, color: '#111', weight: 2, fillColor: '#fff', fillOpacity: 1, renderer: this._ctx.view.renderer('shequ-draw'), interactive: false }));
+    this._dots.addLayer(L.circleMarker(latlng, { radius: 4, color: '#111', weight: 2, fillColor: '#fff', fillOpacity: 1, ...this._ctx.view.paint('shequ-draw'), interactive: false }));
     this._line.setLatLngs(this._points);
   }
 

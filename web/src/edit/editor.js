@@ -24,6 +24,10 @@ export class Editor {
     const c = ctx.mapEl;
     c.addEventListener('pointerdown', (e) => this._down(e), true);
     c.addEventListener('pointermove', (e) => this._move(e));
+    // Vertex drags take the unaligned event where there is one (secure
+    // contexts in Chromium): it comes as the pointer moves, not at the next frame.
+    this._raw = typeof window !== 'undefined' && 'onpointerrawupdate' in window;
+    if (this._raw) c.addEventListener('pointerrawupdate', (e) => { if (this.drag.active) this.drag.move(e); });
     c.addEventListener('pointerup', (e) => this._up(e));
     c.addEventListener('pointercancel', () => this._cancelPress());
     c.addEventListener('dblclick', (e) => this._dblclick(e));
@@ -74,7 +78,7 @@ export class Editor {
     const ctx = this._ctx;
     const p = this._press;
     if (this.drag.active) {
-      this.drag.move(e);
+      if (!this._raw) this.drag.move(e);
       return;
     }
     if (p?.target && !p.dragging) {

@@ -17,6 +17,7 @@ export class Handles {
     this._ctx = ctx;
     this._group = L.layerGroup().addTo(ctx.view.map);
     this._nodes = []; // {id, latlng, degree, marker}
+    this._byId = new Map();
     this.selectedNode = null;
     ctx.view.map.on('moveend zoomend', () => this.refresh());
   }
@@ -35,6 +36,7 @@ export class Handles {
     const { bridge, view, state, options } = this._ctx;
     this._group.clearLayers();
     this._nodes = [];
+    this._byId.clear();
     if (!options.editable || !bridge.ready || !state.loaded || this._ctx.mode !== 'select') return;
     const scope = this._scope();
     if (scope && scope.size === 0) return;
@@ -60,11 +62,12 @@ export class Handles {
       const d = Math.min(3, degree[i]);
       const latlng = L.latLng(lat, lng);
       const node = { id: ids[i], latlng, degree: degree[i] };
-      node.marker = L.circleMarker(latlng, { ...(ids[i] === this.selectedNode ? SELECTED : STYLE[d]), renderer: view.renderer('shequ-handles'), interactive: false });
+      node.marker = L.circleMarker(latlng, { ...(ids[i] === this.selectedNode ? SELECTED : STYLE[d]), ...view.paint('shequ-handles'), interactive: false });
       this._group.addLayer(node.marker);
       this._nodes.push(node);
+      this._byId.set(node.id, node);
     }
-    if (this.selectedNode != null && !this._nodes.some((x) => x.id === this.selectedNode)) this.selectedNode = null;
+    if (this.selectedNode != null && !this._byId.has(this.selectedNode)) this.selectedNode = null;
   }
 
   /** The node under a container point, within px. */
@@ -80,7 +83,7 @@ export class Handles {
   }
 
   node(id) {
-    return this._nodes.find((n) => n.id === id);
+    return this._byId.get(id);
   }
 
   move(id, latlng) {

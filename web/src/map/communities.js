@@ -20,6 +20,7 @@ export class CommunityLayer {
     this._group.clearLayers();
     this._polys.clear();
     for (const id of this._state.order) this._draw(id);
+    if (this.selected) this._polys.get(this.selected)?.bringToFront();
   }
 
   /** Redraws the communities an edit changed. */
@@ -41,11 +42,13 @@ export class CommunityLayer {
       this._restyle(id);
       return;
     }
+    const style = this._style(id);
     const poly = L.polygon(shape.polys, {
-      ...this._style(id),
-      renderer: this._view.renderer('shequ-communities'),
+      ...style,
+      ...this._view.paint('shequ-communities'),
       interactive: false,
     });
+    poly._shequStyle = styleKey(style);
     this._polys.set(id, poly);
     this._group.addLayer(poly);
   }
@@ -59,16 +62,26 @@ export class CommunityLayer {
     });
   }
 
+  /** Restyles a community when its style changed (a canvas redraw otherwise wasted). */
   _restyle(id) {
-    this._polys.get(id)?.setStyle(this._style(id));
+    const poly = this._polys.get(id);
+    if (!poly) return;
+    const style = this._style(id);
+    const key = styleKey(style);
+    if (poly._shequStyle === key) return;
+    poly._shequStyle = key;
+    poly.setStyle(style);
   }
 
   select(id) {
+    const neighbours = new Set((this._state.communities.get(id)?.neighbours ?? []).map((n) => n.id));
+    if (id === this.selected && neighbours.size === this.neighbours.size && [...neighbours].every((n) => this.neighbours.has(n))) return;
     const before = [this.selected, ...this.neighbours];
+    const changed = id !== this.selected;
     this.selected = id;
-    this.neighbours = new Set((this._state.communities.get(id)?.neighbours ?? []).map((n) => n.id));
+    this.neighbours = neighbours;
     for (const x of new Set([...before, id, ...this.neighbours])) if (x) this._restyle(x);
-    if (id) this._polys.get(id)?.bringToFront();
+    if (id && changed) this._polys.get(id)?.bringToFront();
   }
 
   /** The community at a point, or null. */
@@ -84,4 +97,8 @@ export class CommunityLayer {
     if (on) this._group.addTo(this._view.map);
     else this._group.remove();
   }
+}
+
+function styleKey(s) {
+  return `${s.color}|${s.weight}|${s.fillColor}|${s.fillOpacity}`;
 }

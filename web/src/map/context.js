@@ -3,9 +3,34 @@
 // engine's layer() collections; hit-tested in JS.
 import L from 'leaflet';
 import { barrierStyles, compoundMovingStyle, compoundStyle, gridCutStyle, gridStyle, streetStyle } from './styles.js';
-import { bboxOfPolys, geojsonPolys, inBbox, inPolys } from './geo.js';
+import { bboxOfGeometry, geojsonPolys, inBbox, inPolys } from './geo.js';
 
 export const CONTEXT_LAYERS = ['compound', 'grid', 'barrier', 'service_center', 'street'];
+
+// A marker placed with left/top, not a transform: a transform per marker is a
+// paint property node per marker, and with hundreds of centres the browser's
+// layerisation at every frame grew with them. (The pane hides while zooming.)
+const CenterMarker = L.Marker.extend({
+  _setPos(pos) {
+    L.Marker.prototype._setPos.call(this, pos);
+    const s = this._icon?.style;
+    if (s) {
+      s.transform = '';
+      s.left = pos.x + 'px';
+      s.top = pos.y + 'px';
+    }
+  },
+  // No z-index per marker (a stacking context each): document order will do.
+  _updateZIndex() {},
+  _resetZIndex() {},
+});
+
+// Above this many features, compounds and grid cells are drawn only when
+// zoomed in enough that about this many fall in view, and their Leaflet
+// layers are built in slices after the first paint.
+export const DETAIL_MAX = 3000;
+const SLICE_MS = 8;
+const CENTERS_MAX = 400;
 
 export class ContextLayers {
   constructor(view, state) {
@@ -14,94 +39,260 @@ export class ContextLayers {
     this._groups = {};
     for (const name of CONTEXT_LAYERS) this._groups[name] = L.layerGroup();
     this._visible = { compound: true, grid: true, barrier: true, service_center: true, street: true };
-    this._compounds = new Map(); // id → {layer, polys, bbox, point}
-    this._grid = new Map();
+    this._minZoom = { compound: 0, grid: 0, service_center: 0 };
+    this._compounds = new Map(); // id → {layer, polys, bbox, point, hh}
+    this._grid = new Map(); // id → {layer, polys, bbox}
     this._centers = new Map(); // id → marker
     this._moving = new Set();
     this._cut = new Set();
+    this._jobs = []; // building compounds and grid cells, a slice at a time
+    this._queued = { compound: false, grid: false };
+    this._ready = { compound: false, grid: false };
+    this._timer = 0;
+    view.map.on('moveend', () => {
+      this._showByZoom();
+      this._syncCenters();
+    });
+    const centres = view.map.getPane('shequ-centers');
+    view.map.on('zoomstart', () => centres.classList.add('shequ-hidden'));
+    view.map.on('zoomend', () => centres.classList.remove('shequ-hidden'));
   }
 
   reset() {
-    // The groups are filled off the map and added once: one projection pass, one redraw.
     for (const g of Object.values(this._groups)) g.remove().clearLayers();
     this._compounds.clear();
     this._grid.clear();
     this._centers.clear();
     this._moving.clear();
+    this._cut.clear();
+    clearTimeout(this._timer);
+    this._timer = 0;
+    this._jobs = [];
+    this._queued = { compound: false, grid: false };
+    this._ready = { compound: false, grid: false };
     const layers = this._state.layers ?? {};
-    const r = (p) => this._view.renderer(p);
+    const r = (p) => this._view.paint(p);
     const lines = (g) => (g?.type === 'LineString' ? [g.coordinates] : g?.type === 'MultiLineString' ? g.coordinates : []).map((l) => l.map(([x, y]) => [y, x]));
 
+    // Roads, lanes and rivers: one path per kind and stroke (not one per
+    // feature): a few canvas paths to keep, clip and stroke instead of thousands.
+    const byKind = new Map();
     for (const f of layers.barrier?.features ?? []) {
-      const latlngs = lines(f.geometry);
-      for (const style of barrierStyles[f.properties?.kind] ?? barrierStyles.road) {
-        this._groups.barrier.addLayer(L.polyline(latlngs, { ...style, lineCap: 'round', lineJoin: 'round', renderer: r('shequ-barriers'), interactive: false }));
+      const kind = barrierStyles[f.properties?.kind] ? f.properties.kind : 'road';
+      const list = byKind.get(kind) ?? byKind.set(kind, []).get(kind);
+      for (const l of lines(f.geometry)) list.push(l);
+    }
+    for (const [kind, latlngs] of byKind) {
+      for (const style of barrierStyles[kind]) {
+        this._groups.barrier.addLayer(L.polyline(latlngs, { ...style, lineCap: 'round', lineJoin: 'round', ...r('shequ-barriers'), interactive: false }));
       }
     }
     for (const f of layers.street?.features ?? []) {
-      this._groups.street.addLayer(L.polygon(geojsonPolys(f.geometry), { ...streetStyle, renderer: r('shequ-street'), interactive: false }));
+      this._groups.street.addLayer(L.polygon(geojsonPolys(f.geometry), { ...streetStyle, ...r('shequ-street'), interactive: false }));
     }
-    for (const f of layers.grid?.features ?? []) {
-      const id = String(f.properties?.id ?? f.id);
-      const polys = geojsonPolys(f.geometry);
-      const layer = L.polygon(polys, { ...gridStyle, renderer: r('shequ-grid'), interactive: false });
-      this._grid.set(id, { layer, polys, bbox: bboxOfPolys(polys) });
-      this._groups.grid.addLayer(layer);
+    for (const f of this._state.features.service_center.values()) this._addCenter(f);
+    // Compounds and grid cells: drawn when zoomed in enough (large plans),
+    // read from the engine and built after the first paint, a few ms at a time.
+    // Service centres likewise, above a lower count (a DOM element each).
+    const totals = this._state.totals ?? {};
+    const fitZoom = this._fitZoom();
+    const minZoom = (n, max) => (n > max ? fitZoom + Math.ceil(Math.log(n / max) / Math.log(4)) : 0);
+    this._minZoom = { compound: minZoom(totals.compounds ?? 0, DETAIL_MAX), grid: minZoom(totals.grid_cells ?? 0, DETAIL_MAX), service_center: minZoom(this._centers.size, CENTERS_MAX) };
+    this._syncCenters();
+    this._cut = this._cutCells();
+    for (const [name, on] of Object.entries(this._visible)) this.setVisible(name, on);
+  }
+
+  /** The zoom that fits the whole plan. */
+  _fitZoom() {
+    const b = this._state.bbox();
+    if (!b) return this._view.map.getZoom();
+    return this._view.map.getBoundsZoom([[b[1], b[0]], [b[3], b[2]]]);
+  }
+
+  /**
+   * Compounds and grid cells, when shown: their data read from the engine once
+   * (then kept for hit-testing), and Leaflet layers only for those in view
+   * (added and removed as the view moves), built a few ms at a time.
+   */
+  _ensureDetail() {
+    for (const name of ['grid', 'compound']) {
+      if (!this._shown(name)) continue;
+      if (!this._queued[name]) {
+        this._queued[name] = true;
+        this._jobs.push(this._readJob(name));
+      } else if (this._ready[name]) {
+        // A new view: replace a pending sync of this layer.
+        this._jobs = this._jobs.filter((j) => j.name !== name);
+        this._jobs.push(Object.assign(this._syncJob(name), { name }));
+      }
     }
-    for (const f of layers.compound?.features ?? []) {
+    if (this._jobs.length && !this._timer) {
+      this._timer = -1;
+      // After the next paint.
+      requestAnimationFrame(() => { this._timer = setTimeout(() => this._step(), 0); });
+    }
+  }
+
+  _step() {
+    const t0 = performance.now();
+    while (this._jobs.length && performance.now() - t0 < SLICE_MS) {
+      if (this._jobs[0].next().done) this._jobs.shift();
+    }
+    this._timer = this._jobs.length ? setTimeout(() => this._step(), 0) : 0;
+  }
+
+  *_readJob(name) {
+    const fc = this._state.layer(name);
+    yield;
+    const items = name === 'grid' ? this._grid : this._compounds;
+    let k = 0;
+    for (const f of fc?.features ?? []) {
       const id = String(f.properties?.id ?? f.id);
-      const hh = this._state.compoundHouseholds(id);
-      let layer, polys = null, point = null;
+      const it = { f, layer: null, added: false, polys: null, bbox: null, point: null, hh: 0 };
       if (f.geometry?.type === 'Point') {
         const [lng, lat] = f.geometry.coordinates;
-        point = L.latLng(lat, lng);
-        layer = L.circleMarker(point, { ...compoundStyle, radius: Math.min(14, 3 + Math.sqrt(hh) / 7), renderer: r('shequ-compounds'), interactive: false });
+        it.point = L.latLng(lat, lng);
       } else {
-        polys = geojsonPolys(f.geometry);
-        layer = L.polygon(polys, { ...compoundStyle, renderer: r('shequ-compounds'), interactive: false });
+        it.bbox = bboxOfGeometry(f.geometry);
       }
-      this._compounds.set(id, { layer, polys, bbox: polys ? bboxOfPolys(polys) : null, point });
-      this._groups.compound.addLayer(layer);
+      const p = f.properties ?? {};
+      if (name === 'compound') it.hh = (+p.households || 0) + (+p.planned_households || 0);
+      items.set(id, it);
+      if (++k % 1000 === 0) yield;
     }
-    for (const f of layers.service_center?.features ?? []) this._addCenter(f);
-    this.restyleGrid();
-    for (const [name, on] of Object.entries(this._visible)) this.setVisible(name, on);
+    this._ready[name] = true;
+    yield* this._syncJob(name);
+  }
+
+  /** Adds the layers of items in view (with a margin), removes those out of it. */
+  *_syncJob(name) {
+    if (!this._shown(name)) return;
+    const items = name === 'grid' ? this._grid : this._compounds;
+    const group = this._groups[name];
+    const v = this._view.map.getBounds().pad(0.5);
+    const [w, s, e, n] = [v.getWest(), v.getSouth(), v.getEast(), v.getNorth()];
+    let k = 0;
+    for (const [id, it] of items) {
+      const b = it.bbox ?? [it.point.lng, it.point.lat, it.point.lng, it.point.lat];
+      const inView = b[0] <= e && b[2] >= w && b[1] <= n && b[3] >= s;
+      if (inView && !it.added) {
+        it.layer ??= this._makeLayer(name, id, it);
+        group.addLayer(it.layer);
+        it.added = true;
+        yield;
+      } else if (!inView && it.added) {
+        group.removeLayer(it.layer);
+        it.added = false;
+      }
+      if (++k % 2000 === 0) yield;
+    }
+  }
+
+  _makeLayer(name, id, it) {
+    if (name === 'grid') {
+      return L.polygon(this._polys(it), { ...(this._cut.has(id) ? gridCutStyle : gridStyle), ...this._view.paint('shequ-grid'), interactive: false });
+    }
+    const style = this._moving.has(id) ? compoundMovingStyle : compoundStyle;
+    const r = this._view.paint('shequ-compounds');
+    return it.point
+      ? L.circleMarker(it.point, { ...style, radius: Math.min(14, 3 + Math.sqrt(it.hh) / 7), ...r, interactive: false })
+      : L.polygon(this._polys(it), { ...style, ...r, interactive: false });
+  }
+
+  _polys(it) {
+    return (it.polys ??= geojsonPolys(it.f.geometry));
+  }
+
+  /** Whether a layer is shown at the current zoom (hit-tests follow this). */
+  _shown(name) {
+    if (!this._visible[name]) return false;
+    if (name !== 'compound' && name !== 'grid') return true;
+    return this._view.map.getZoom() >= this._minZoom[name];
+  }
+
+  /** Whether a layer's group is on the map (it fills in slices after a load). */
+  _drawn(name) {
+    return this._shown(name);
+  }
+
+  _showByZoom() {
+    for (const name of ['compound', 'grid']) {
+      const on = this._drawn(name);
+      const g = this._groups[name];
+      if (on && !this._view.map.hasLayer(g)) g.addTo(this._view.map);
+      else if (!on && this._view.map.hasLayer(g)) g.remove();
+    }
+    this._ensureDetail();
+  }
+
+  /** Rebuilds the service centres only (after an edit changed them). */
+  resetCenters() {
+    this._groups.service_center.clearLayers();
+    this._centers.clear();
+    for (const f of this._state.features.service_center.values()) this._addCenter(f);
+    this._syncCenters();
+  }
+
+  /** Only the centres in view (with a margin) are on the map: a DOM element each. */
+  _syncCenters() {
+    const group = this._groups.service_center;
+    const v = this._view.map.getBounds().pad(0.25);
+    // Too many to tell apart at this zoom: only the selected one.
+    const dense = this._view.map.getZoom() < (this._minZoom.service_center ?? 0);
+    for (const [id, m] of this._centers) {
+      const inView = (!dense || id === this._selectedCenter) && v.contains(m.getLatLng());
+      if (inView && !group.hasLayer(m)) {
+        group.addLayer(m);
+        if (id === this._selectedCenter) m.getElement()?.classList.add('shequ-center-selected');
+      } else if (!inView && group.hasLayer(m)) group.removeLayer(m);
+    }
   }
 
   _addCenter(f) {
     const id = String(f.properties?.id ?? f.id);
     const [lng, lat] = f.geometry.coordinates;
-    const marker = L.marker([lat, lng], {
+    const marker = new CenterMarker([lat, lng], {
       pane: 'shequ-centers',
       interactive: false,
       keyboard: false,
       icon: L.divIcon({ className: 'shequ-center', iconSize: [22, 22], iconAnchor: [11, 11] }),
     });
     this._centers.set(id, marker);
-    this._groups.service_center.addLayer(marker);
   }
 
-  /** Grid cells cut by a community boundary are drawn in the warning style. */
-  restyleGrid() {
+  _cutCells() {
     const cut = new Set();
     for (const c of this._state.communities.values()) for (const g of c.grid_cells_cut ?? []) cut.add(g);
-    for (const id of new Set([...cut, ...this._cut])) this._grid.get(id)?.layer.setStyle(cut.has(id) ? gridCutStyle : gridStyle);
+    return cut;
+  }
+
+  /** Grid cells cut by a community boundary are drawn in the warning style (only changes are redrawn). */
+  restyleGrid() {
+    const cut = this._cutCells();
+    for (const id of cut) if (!this._cut.has(id)) this._grid.get(id)?.layer?.setStyle(gridCutStyle);
+    for (const id of this._cut) if (!cut.has(id)) this._grid.get(id)?.layer?.setStyle(gridStyle);
     this._cut = cut;
   }
 
   /** Compounds changing sides during a drag. */
   setMoving(ids) {
-    for (const id of this._moving) if (!ids.has(id)) this._compounds.get(id)?.layer.setStyle(compoundStyle);
-    for (const id of ids) if (!this._moving.has(id)) this._compounds.get(id)?.layer.setStyle(compoundMovingStyle);
+    for (const id of this._moving) if (!ids.has(id)) this._compounds.get(id)?.layer?.setStyle(compoundStyle);
+    for (const id of ids) if (!this._moving.has(id)) this._compounds.get(id)?.layer?.setStyle(compoundMovingStyle);
     this._moving = new Set(ids);
   }
 
   moveCenter(id, latlng) {
-    this._centers.get(id)?.setLatLng(latlng);
+    const m = this._centers.get(id);
+    if (!m) return;
+    m.setLatLng(latlng);
+    if (!this._groups.service_center.hasLayer(m)) this._groups.service_center.addLayer(m);
   }
 
+  /** Where the centres shown are (label obstacles). */
   centerLatLngs() {
-    return [...this._centers.values()].map((m) => m.getLatLng());
+    const g = this._groups.service_center;
+    return [...this._centers.values()].filter((m) => g.hasLayer(m)).map((m) => m.getLatLng());
   }
 
   centerLatLng(id) {
@@ -109,7 +300,11 @@ export class ContextLayers {
   }
 
   selectCenter(id) {
-    for (const [cid, m] of this._centers) m.getElement()?.classList.toggle('shequ-center-selected', cid === id);
+    const prev = this._selectedCenter;
+    this._selectedCenter = id;
+    this._centers.get(prev)?.getElement()?.classList.remove('shequ-center-selected');
+    this._centers.get(id)?.getElement()?.classList.add('shequ-center-selected');
+    if (prev !== id && this._view.map.getZoom() < this._minZoom.service_center) this._syncCenters();
   }
 
   /** Hit tests, nearest first: a centre within px, a compound, a grid cell. */
@@ -119,6 +314,7 @@ export class ContextLayers {
     const p = map.latLngToContainerPoint(latlng);
     let best = null, bestD = px * px;
     for (const [id, m] of this._centers) {
+      if (!this._groups.service_center.hasLayer(m)) continue;
       const d = p.distanceTo(map.latLngToContainerPoint(m.getLatLng())) ** 2;
       if (d <= bestD) { bestD = d; best = id; }
     }
@@ -126,21 +322,21 @@ export class ContextLayers {
   }
 
   compoundAt(latlng, px = 10) {
-    if (!this._visible.compound) return null;
+    if (!this._shown('compound')) return null;
     const map = this._view.map;
     const p = map.latLngToContainerPoint(latlng);
     for (const [id, c] of this._compounds) {
       if (c.point) {
-        const r = (c.layer.options.radius ?? 5) + px / 2;
+        const r = Math.min(14, 3 + Math.sqrt(c.hh) / 7) + px / 2;
         if (p.distanceTo(map.latLngToContainerPoint(c.point)) <= r) return id;
-      } else if (inBbox(latlng.lat, latlng.lng, c.bbox) && inPolys(latlng.lat, latlng.lng, c.polys)) return id;
+      } else if (inBbox(latlng.lat, latlng.lng, c.bbox) && inPolys(latlng.lat, latlng.lng, this._polys(c))) return id;
     }
     return null;
   }
 
   gridAt(latlng) {
-    if (!this._visible.grid) return null;
-    for (const [id, g] of this._grid) if (inBbox(latlng.lat, latlng.lng, g.bbox) && inPolys(latlng.lat, latlng.lng, g.polys)) return id;
+    if (!this._shown('grid')) return null;
+    for (const [id, g] of this._grid) if (inBbox(latlng.lat, latlng.lng, g.bbox) && inPolys(latlng.lat, latlng.lng, this._polys(g))) return id;
     return null;
   }
 
@@ -157,7 +353,8 @@ export class ContextLayers {
 
   setVisible(name, on) {
     this._visible[name] = on;
-    if (on) this._groups[name].addTo(this._view.map);
+    if (this._drawn(name)) this._groups[name].addTo(this._view.map);
     else this._groups[name].remove();
+    if (name === 'compound' || name === 'grid') this._ensureDetail();
   }
 }

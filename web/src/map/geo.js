@@ -46,6 +46,21 @@ export function bboxOfPolys(polys) {
   return [w, s, e, n];
 }
 
+/** [w, s, e, n] of a GeoJSON geometry's coordinates (any nesting), without copying them. */
+export function bboxOfGeometry(g) {
+  const b = [Infinity, Infinity, -Infinity, -Infinity];
+  const walk = (c) => {
+    if (typeof c[0] === 'number') {
+      if (c[0] < b[0]) b[0] = c[0];
+      if (c[0] > b[2]) b[2] = c[0];
+      if (c[1] < b[1]) b[1] = c[1];
+      if (c[1] > b[3]) b[3] = c[1];
+    } else for (const x of c) walk(x);
+  };
+  if (g?.coordinates) walk(g.coordinates);
+  return b;
+}
+
 function ringArea(ring) {
   let a = 0;
   for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) a += (ring[j][1] + ring[i][1]) * (ring[j][0] - ring[i][0]);

@@ -15,8 +15,8 @@ export class Highlight {
     if (geometry) {
       this._layer = L.geoJSON(geometry, {
         style: highlightStyle,
-        pointToLayer: (f, ll) => L.circleMarker(ll, { ...highlightStyle, radius: 12, renderer: this._view.renderer('shequ-highlight') }),
-        renderer: this._view.renderer('shequ-highlight'),
+        pointToLayer: (f, ll) => L.circleMarker(ll, { ...highlightStyle, radius: 12, ...this._view.paint('shequ-highlight') }),
+        ...this._view.paint('shequ-highlight'),
         interactive: false,
       }).addTo(map);
       const b = this._layer.getBounds();

@@ -1,7 +1,9 @@
-// The Leaflet map: panes in drawing order, one canvas renderer per pane, and
+// The Leaflet map: panes in drawing order, three canvas renderers, and
 // the basemap (offline by default: the plan's own roads and rivers).
 import L from 'leaflet';
 import { t } from '../i18n.js';
+import { ZCanvas } from './zcanvas.js';
+import { basemapSpecs, tileLayer } from './basemap.js';
 
 const PANES = [
   ['shequ-tiles', 200],
@@ -16,21 +18,6 @@ const PANES = [
   ['shequ-centers', 470],
   ['shequ-labels', 480],
 ];
-
-export const TILES = {
-  osm: {
-    url: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png',
-    attribution: '© OpenStreetMap contributors',
-    maxZoom: 19,
-  },
-  tianditu: {
-    url: 'https://t{s}.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=vec&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk={key}',
-    labels: 'https://t{s}.tianditu.gov.cn/cva_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=cva&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk={key}',
-    subdomains: '01234567',
-    attribution: '© 天地图',
-    maxZoom: 18,
-  },
-};
 
 export class MapView {
   constructor(container, options) {
@@ -50,14 +37,19 @@ export class MapView {
     this.map.attributionControl.setPrefix(false);
     L.control.zoom({ position: 'bottomright', zoomInTitle: '+', zoomOutTitle: '−' }).addTo(this.map);
     L.control.scale({ position: 'bottomleft', imperial: false, maxWidth: 160 }).addTo(this.map);
-    this.renderers = {};
     for (const [name, z] of PANES) {
       const pane = this.map.createPane(name);
       pane.style.zIndex = z;
-      if (name !== 'shequ-labels' && name !== 'shequ-centers' && name !== 'shequ-tiles') {
-        this.renderers[name] = L.canvas({ pane: name, padding: 0.3, tolerance: 0 });
-      }
     }
+    // Three canvases instead of one per pane (see zcanvas.js): every canvas
+    // costs a copy at each frame, and redrawing one re-rasterises all it
+    // holds in the dirty rectangle. So: what never changes during an edit
+    // (roads, rivers), the communities, and what lies over them (grid cells,
+    // compounds, street, highlight, drawing, handles). A path's `pane` picks
+    // its canvas and orders it there. Leaflet's default padding (0.1): a
+    // smaller canvas to hand over each frame.
+    const canvas = (pane) => new ZCanvas({ pane, padding: 0.1, tolerance: 0 });
+    this._canvases = { base: canvas('shequ-barriers'), communities: canvas('shequ-communities'), over: canvas('shequ-grid') };
     this.map.getPane('shequ-labels').style.pointerEvents = 'none';
     this.map.setView([32.39, 119.42], 13); // Yangzhou, until a plan is loaded
     this._tiles = [];
@@ -65,33 +57,53 @@ export class MapView {
     this.cspBlocked = new Set(); // hosts refused by the page's CSP (filled by the component)
   }
 
+  /** The canvas renderer for paths in `pane` (give them `pane` too: it orders them). */
   renderer(pane) {
-    return this.renderers[pane];
+    const c = this._canvases;
+    return pane === 'shequ-barriers' || pane === 'shequ-tiles' ? c.base : pane === 'shequ-communities' ? c.communities : c.over;
   }
 
-  /** basemap: 'plan' | 'osm' | 'tianditu' | 'none' | {url, attribution, subdomains, maxZoom}. */
+  /** Path options for drawing in `pane`: {renderer, pane}. */
+  paint(pane) {
+    return { renderer: this.renderer(pane), pane };
+  }
+
+  /** Collects canvas changes until flush() (one redraw per canvas, in this frame). */
+  hold() {
+    for (const c of Object.values(this._canvases)) c.hold();
+  }
+
+  /** Draws pending canvas changes now instead of at the next frame. */
+  flush() {
+    for (const c of Object.values(this._canvases)) c.flush();
+  }
+
+  /**
+   * basemap: 'plan' (offline) | 'none' | 'osm' | 'tianditu' | 'tianditu_img' |
+   * 'amap' | 'amap_img' | {url, attribution, subdomains, maxZoom, gcj02}.
+   * Returns false (and says why) when it cannot be used: the offline basemap stays.
+   */
   setBasemap(basemap, { tiandituKey = '' } = {}) {
     for (const l of this._tiles) l.remove();
     this._tiles = [];
     this._tileErrorShown = false;
-    this.basemap = basemap;
     let specs = [];
-    if (basemap === 'osm') specs = [TILES.osm];
-    else if (basemap === 'tianditu') {
-      const tk = encodeURIComponent(tiandituKey);
-      specs = [TILES.tianditu, { ...TILES.tianditu, url: TILES.tianditu.labels, attribution: '' }].map((s) => ({ ...s, url: s.url.replace('{key}', tk) }));
-    } else if (basemap && typeof basemap === 'object' && basemap.url) specs = [basemap];
+    try {
+      specs = basemapSpecs(basemap, { tiandituKey });
+    } catch (e) {
+      this.onTileProblem?.(t(e.message === 'tianditu_key' ? 'tianditu_key_missing' : 'basemap_unknown'));
+      basemap = 'plan';
+    }
+    this.basemap = basemap;
     for (const s of specs) {
-      const layer = L.tileLayer(s.url, {
-        pane: 'shequ-tiles', attribution: s.attribution ?? '', subdomains: s.subdomains ?? 'abc',
-        maxZoom: 20, maxNativeZoom: s.maxZoom ?? 18, crossOrigin: false, referrerPolicy: 'no-referrer',
-      });
+      const layer = tileLayer(s, 'shequ-tiles');
       layer.on('tileerror', () => this._tileError(s.url));
       layer.addTo(this.map);
       this._tiles.push(layer);
     }
     this.map.getContainer().classList.toggle('shequ-has-tiles', specs.length > 0);
     this.map.getContainer().classList.toggle('shequ-no-basemap', basemap === 'none');
+    return specs.length > 0 || basemap === 'plan' || basemap === 'none';
   }
 
   _tileError(url) {
@@ -99,9 +111,14 @@ export class MapView {
     this._tileErrorShown = true;
     let host = url;
     try { host = new URL(url.replace(/\{[a-z]\}/g, 'a')).host; } catch { /* keep */ }
+    // The host with its {s} subdomain as a pattern: t{s}.tianditu.gov.cn, webrd0{s}.is.autonavi.com.
+    const template = (/^https?:\/\/([^/?]+)/.exec(url)?.[1] ?? host).toLowerCase();
+    const pattern = new RegExp('^' + template.split('{s}').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^.]+') + '$');
     // The CSP violation event may come after the tile error: decide a moment later.
     setTimeout(() => {
-      const blocked = this.cspBlocked.has(host);
+      const hit = [...this.cspBlocked].find((h) => pattern.test(h));
+      if (hit) host = hit;
+      const blocked = !!hit;
       if (blocked) {
         // Every further tile would be refused too: stop asking.
         for (const l of this._tiles) l.remove();

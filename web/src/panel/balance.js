@@ -76,18 +76,28 @@ export class Balance {
     return row;
   }
 
+  /** Writes only what differs from what the row shows (no style or attribute churn during a drag). */
   _fillRow(row, c) {
     const pct = (v) => Math.max(0, Math.min(100, (v / this._scale) * 100)) + '%';
     setText(row.name, c.name);
     setText(row.sym, STATUS_SYMBOL[c.status]);
     setText(row.value, num(c.households_total));
-    row.li.dataset.status = c.status;
-    row.band.style.left = pct(c.band.target_min);
-    row.band.style.width = `calc(${pct(c.band.target_max)} - ${pct(c.band.target_min)})`;
-    row.fill.style.width = pct(c.households_total);
-    row.merge.style.left = pct(c.band.merge_below);
-    row.split.style.left = pct(c.band.split_above);
-    row.button.setAttribute('aria-label', `${c.name}: ${t('hh_long', { n: num(c.households_total) })}, ${t('band_of', { min: num(c.band.target_min), max: num(c.band.target_max) })}, ${t('status_' + c.status)}`);
+    if (row.li.dataset.status !== c.status) row.li.dataset.status = c.status;
+    const put = (k, node, prop, v) => {
+      if (row[k] === v) return;
+      row[k] = v;
+      node.style[prop] = v;
+    };
+    put('_bandLeft', row.band, 'left', pct(c.band.target_min));
+    put('_bandWidth', row.band, 'width', `calc(${pct(c.band.target_max)} - ${pct(c.band.target_min)})`);
+    put('_fill', row.fill, 'width', pct(c.households_total));
+    put('_merge', row.merge, 'left', pct(c.band.merge_below));
+    put('_split', row.split, 'left', pct(c.band.split_above));
+    const label = `${c.name}: ${t('hh_long', { n: num(c.households_total) })}, ${t('band_of', { min: num(c.band.target_min), max: num(c.band.target_max) })}, ${t('status_' + c.status)}`;
+    if (row._label !== label) {
+      row._label = label;
+      row.button.setAttribute('aria-label', label);
+    }
   }
 
   _markSelected() {

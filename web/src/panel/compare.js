@@ -13,6 +13,10 @@ export class Compare {
     this.dirty = false;
     const { state } = this._ctx;
     const c = state.comparison;
+    // Rebuilt only when the comparison (or the language) changed.
+    const key = t('compare_title') + JSON.stringify(c);
+    if (key === this._key) return;
+    this._key = key;
     const name = (id) => (id ? state.name(id) : t('nowhere'));
     const parts = [el('h3', { text: t('compare_title') })];
     const changed = c && (c.compounds_moved || c.communities_created.length || c.communities_removed.length || c.communities_renamed.length || c.compounds_added?.length || c.compounds_removed?.length);

@@ -74,6 +74,7 @@ export class Detail {
         row(t('barrier_share'), t('pct', { n: num(c.barrier_share * 100) })),
         row(t('center_distance'), dist),
         c.share_beyond_radius != null ? row(t('beyond_radius'), t('pct', { n: num(c.share_beyond_radius * 100) })) : null),
+      this._ctx.docs?.sizhi(c), // 四至 and the print button (web/src/docs/)
       el('h3', { text: t('staffing') }),
       el('dl', { class: 'shequ-metrics' },
         row(t('committee_range', { min: s.committee_min, max: s.committee_max }), s.committee_size == null ? t('unknown') : num(s.committee_size)),
@@ -90,6 +91,7 @@ export class Detail {
         el('tr', null, el('td', { text: state.compoundName(id) }), el('td', { class: 'shequ-num', text: num(state.compoundHouseholds(id)) }))))),
       el('h3', { text: t('grid_list', { n: c.grid_cells.length }) }),
       el('p', { class: 'shequ-chips' }, c.grid_cells.map((g) => el('span', { class: 'shequ-chip' + (c.grid_cells_cut.includes(g) ? ' shequ-chip-warn' : ''), text: g + (c.grid_cells_cut.includes(g) ? ' · ' + t('grid_cut') : '') }))),
+      this._ctx.docs?.tracker(c), // the procedure tracker (web/src/docs/)
     );
   }
 

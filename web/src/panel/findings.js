@@ -27,8 +27,18 @@ export class Findings {
 
   render() {
     this._items.clear();
+    this._adjustKey = null;
+    this._rank = null;
     for (const g of Object.values(this._groups)) g.list.replaceChildren();
-    for (const f of this._ctx.state.findings.values()) this._add(f);
+    // All at once, in order: one append per group.
+    const items = [...this._ctx.state.findings.values()].map((f) => [this._sortKey(f), f]).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const frag = {};
+    for (const [key, f] of items) {
+      const li = this._item(f, key);
+      const s = this._groups[f.severity] ? f.severity : 'info';
+      (frag[s] ??= document.createDocumentFragment()).append(li);
+    }
+    for (const [s, f] of Object.entries(frag)) this._groups[s].list.append(f);
     this._finish();
   }
 
@@ -36,28 +46,40 @@ export class Findings {
     if (!changes.findings) return this._renderAdjust();
     const live = this._ctx.state.findings;
     for (const [id, li] of this._items) if (!live.has(id)) { li.remove(); this._items.delete(id); }
+    if (changes.order) this._rank = null;
     for (const f of live.values()) if (!this._items.has(f.id)) this._add(f);
     this._finish();
   }
 
-  _add(f) {
+  _item(f, key) {
     const { state } = this._ctx;
-    const g = this._groups[f.severity] ?? this._groups.info;
     const where = f.community_ids.map((id) => state.name(id)).join('、');
-    const li = el('li', { class: 'shequ-finding', dataset: { id: f.id, code: f.code, communities: f.community_ids.join(' ') }, testid: 'finding-' + f.id },
+    const li = el('li', { class: 'shequ-finding', dataset: { id: f.id, code: f.code, communities: f.community_ids.join(' '), key }, testid: 'finding-' + f.id },
       el('button', { class: 'shequ-finding-button', onclick: () => this._ctx.showFinding(f), title: t('show_on_map') },
         el('span', { class: 'shequ-finding-msg', text: pick(f, 'message') }),
         el('span', { class: 'shequ-finding-meta' }, where ? el('span', { class: 'shequ-finding-where', text: where }) : null, el('span', { text: t('section', { s: f.section }) }), el('code', { text: f.code }))));
-    // Keep the order stable: by first community in plan order, then code.
-    const key = this._sortKey(f);
-    li.dataset.key = key;
-    const next = [...g.list.children].find((x) => x.dataset.key > key);
-    g.list.insertBefore(li, next ?? null);
     this._items.set(f.id, li);
+    return li;
+  }
+
+  _add(f) {
+    const g = this._groups[f.severity] ?? this._groups.info;
+    // Keep the order stable: by first community in plan order, then code (binary search).
+    const key = this._sortKey(f);
+    const li = this._item(f, key);
+    const kids = g.list.children;
+    let lo = 0, hi = kids.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (kids[mid].dataset.key > key) hi = mid;
+      else lo = mid + 1;
+    }
+    g.list.insertBefore(li, kids[lo] ?? null);
   }
 
   _sortKey(f) {
-    const i = this._ctx.state.order.indexOf(f.community_ids[0]);
+    if (!this._rank) this._rank = new Map(this._ctx.state.order.map((id, i) => [id, i]));
+    const i = this._rank.get(f.community_ids[0]) ?? -1;
     return String(i < 0 ? 9999 : i).padStart(4, '0') + f.code + f.id;
   }
 
@@ -76,6 +98,10 @@ export class Findings {
   _renderAdjust() {
     const { state } = this._ctx;
     const list = state.adjustment ?? [];
+    // Rebuilt only when it changed (names included: a rename shows).
+    const key = list.map((a) => `${a.community_id}:${state.name(a.community_id)}:${a.conditions.join()}`).join('|');
+    if (key === this._adjustKey) return;
+    this._adjustKey = key;
     this._adjust.hidden = list.length === 0;
     if (!list.length) return;
     this._adjust.replaceChildren(el('h3', { text: t('adjustment') }), el('ul', null, list.map((a) =>

@@ -8,6 +8,7 @@ import { Compare } from './compare.js';
 import { Detail } from './detail.js';
 
 const TABS = ['balance', 'findings', 'compare', 'detail'];
+const DEFER_MS = 150;
 
 export class Panel {
   constructor(ctx, parent) {
@@ -81,11 +82,29 @@ export class Panel {
     this.balance.update(changes);
     this.findings.update(changes);
     this.compare.dirty = true;
+    this._badges();
+    // The comparison and the detail re-render only when seen, and during a
+    // drag at most every DEFER_MS (each would rebuild its whole table).
+    if (changes.drag) {
+      this._detailPending ||= this._ctx.communities.selected != null && changes.reports.has(this._ctx.communities.selected);
+      this._deferred ??= setTimeout(() => this._flushDeferred(), DEFER_MS);
+      return;
+    }
+    clearTimeout(this._deferred);
+    this._deferred = null;
+    this._detailPending = false;
     if (this.tab === 'compare') this.compare.render();
-    // The detail re-renders only when seen (during a drag it would every frame).
     if (this.tab === 'detail') this.detail.update(changes);
     else this._detailDirty = true;
-    this._badges();
+  }
+
+  _flushDeferred() {
+    this._deferred = null;
+    if (this.tab === 'compare' && this.compare.dirty) this.compare.render();
+    if (!this._detailPending) return;
+    this._detailPending = false;
+    if (this.tab === 'detail') this.detail.update({ reports: new Set([this._ctx.communities.selected]), removed: [] });
+    else this._detailDirty = true;
   }
 
   select() {
@@ -106,17 +125,42 @@ export class Panel {
     setText(this._buttons.compare.badge, moved ? String(moved) : '');
   }
 
+  /** The totals: built once, then only their texts change. */
   _renderTotals() {
     const tot = this._ctx.state.totals;
-    if (!tot) return this._totals.replaceChildren();
-    const stat = (value, label, testid, cls) => el('div', { class: 'shequ-total ' + (cls ?? '') }, el('strong', { text: value, testid }), el('span', { text: label }));
-    fill(this._totals, 
-      stat(num(tot.communities), t('totals_communities'), 'total-communities'),
-      stat(num(tot.households_total), t('totals_households'), 'total-households'),
-      stat(`${num(tot.in_band)}/${num(tot.communities)}`, t('totals_in_band'), 'total-in-band'),
-      stat(num(tot.errors), t('totals_errors'), 'total-errors', tot.errors ? 'shequ-total-error' : ''),
-      stat(num(tot.warnings), t('totals_warnings'), 'total-warnings', tot.warnings ? 'shequ-total-warning' : ''),
-      tot.unassigned_compounds ? el('p', { class: 'shequ-unassigned', testid: 'total-unassigned', text: t('totals_unassigned', { n: num(tot.unassigned_compounds), h: num(tot.unassigned_households) }) }) : null,
-    );
+    if (!tot) {
+      this._tot = null;
+      return this._totals.replaceChildren();
+    }
+    if (!this._tot) {
+      const stat = (testid) => {
+        const value = el('strong', { testid });
+        const label = el('span');
+        return { box: el('div', { class: 'shequ-total' }, value, label), value, label };
+      };
+      this._tot = {
+        communities: stat('total-communities'), households: stat('total-households'), in_band: stat('total-in-band'),
+        errors: stat('total-errors'), warnings: stat('total-warnings'),
+        unassigned: el('p', { class: 'shequ-unassigned', testid: 'total-unassigned' }),
+      };
+      const x = this._tot;
+      fill(this._totals, x.communities.box, x.households.box, x.in_band.box, x.errors.box, x.warnings.box);
+    }
+    const x = this._tot;
+    const set = (s, value, label, cls = '') => {
+      setText(s.value, value);
+      setText(s.label, label);
+      const c = 'shequ-total' + (cls ? ' ' + cls : '');
+      if (s.box.className !== c) s.box.className = c;
+    };
+    set(x.communities, num(tot.communities), t('totals_communities'));
+    set(x.households, num(tot.households_total), t('totals_households'));
+    set(x.in_band, `${num(tot.in_band)}/${num(tot.communities)}`, t('totals_in_band'));
+    set(x.errors, num(tot.errors), t('totals_errors'), tot.errors ? 'shequ-total-error' : '');
+    set(x.warnings, num(tot.warnings), t('totals_warnings'), tot.warnings ? 'shequ-total-warning' : '');
+    if (tot.unassigned_compounds) {
+      setText(x.unassigned, t('totals_unassigned', { n: num(tot.unassigned_compounds), h: num(tot.unassigned_households) }));
+      if (x.unassigned.parentNode !== this._totals) this._totals.append(x.unassigned);
+    } else if (x.unassigned.parentNode === this._totals) x.unassigned.remove();
   }
 }

@@ -42,6 +42,7 @@ export class Toolbar {
       editable ? tools : null,
       reassign,
       editable ? this._btn('snapping', 'snap', () => ctx.setSnapping(!ctx.snapping), { testid: 'snap-toggle', pressed: ctx.snapping, title: t('snapping_title') }) : null,
+      ctx.consult?.toolbarGroup((...a) => this._btn(...a)),
       el('div', { class: 'shequ-tb-spacer' }),
       el('span', { class: 'shequ-save-state', testid: 'save-state', dataset: { state: ctx.saveState ?? '' }, text: ctx.saveState === 'saved' ? t('saved') : ctx.saveState === 'saving' ? t('saving') : '' }),
       this._btn('layers', 'layers', (e) => this._layersMenu(e.currentTarget), { testid: 'layers-menu' }),
@@ -89,6 +90,8 @@ export class Toolbar {
       { text: t('load_demo'), testid: 'load-demo', onselect: () => ctx.loadDemo() },
       { text: t('export_plan'), testid: 'export-plan', onselect: () => ctx.exportPlan(), disabled: !ctx.state.loaded },
       { text: t('export_report'), testid: 'export-report', onselect: () => ctx.exportReport(), disabled: !ctx.state.loaded },
+      ...(ctx.consult?.fileItems() ?? []),
+      ...(ctx.docs?.fileItems() ?? []),
     ], 'file-items');
   }
 

@@ -1015,7 +1015,7 @@ fn sweep(segs: &[Seg], budget: usize) -> Option<Option<Found>> {
         .enumerate()
         .map(|(i, s)| (span(s).0, span(s).1, i))
         .collect();
-    order.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+    crate::order::sort_by_key(&mut order, |o| (crate::order::asc(o.0), 0));
     // Pairs overlapping in x: for each segment, those starting before it ends.
     let mut pairs = 0usize;
     for (k, &(_, max_x, _)) in order.iter().enumerate() {

@@ -1304,3 +1304,25 @@ mod no_panic {
         assert_eq!(got, plan);
     }
 }
+
+#[test]
+fn foreign_members_such_as_the_read_only_marker_survive_load_and_export() {
+    // The page's read-only plan file (web/src/consult/readonly.js) is a plan
+    // with a top-level `shequ` member; the engine must keep it as it is.
+    let marker = json!({"read_only": true, "format": 1, "title": "示例街道",
+                        "baseline": {"type": "FeatureCollection", "features": []}});
+    let text = json!({"type": "FeatureCollection", "shequ": marker,
+                      "features": [community("C1", 119.40)]})
+    .to_string();
+    let loaded = load_plan("ro.geojson", text.as_bytes(), &LoadOptions::default()).unwrap();
+    assert_eq!(loaded.plan.meta.get("shequ"), Some(&marker));
+    let out: Value = serde_json::from_str(&crate::export::to_geojson_string(&loaded.plan)).unwrap();
+    assert_eq!(out["shequ"], marker);
+    let again = load_plan(
+        "ro2.geojson",
+        out.to_string().as_bytes(),
+        &LoadOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(again.plan, loaded.plan);
+}

@@ -107,7 +107,9 @@ pub fn community(ctx: &Ctx, i: usize, out: &mut Vec<Finding>) {
             })
             .collect();
         let mid = (band.target_min + band.target_max) / 2;
-        candidates.sort_by_key(|&(j, merged)| (merged.abs_diff(mid), j));
+        crate::order::sort_by_key(&mut candidates, |&(j, merged)| {
+            (merged.abs_diff(mid), j as u64)
+        });
         let (zh_c, en_c) = if candidates.is_empty() {
             (
                 format!("；相邻社区中没有合并后不超过 {} 户的", int(band.target_max)),
