@@ -559,7 +559,10 @@ class Shequ extends Evented {
   /** plan: the exported plan text, or null: export it when the save runs (edits come in bursts). */
   _save(plan) {
     this._exportDue = plan == null;
-    if (plan != null) this._lastGood = this._record(plan); // what a crash recovers from
+    if (plan != null) {
+      this._lastGood = this._record(plan); // what a crash recovers from
+      this.bridge.checkpoint();
+    }
     if (this.options.autosaveKey) {
       this._pendingSave = this._lastGood;
       this.toolbar.setSaveState('saving');
@@ -574,6 +577,7 @@ class Shequ extends Evented {
       this._exportDue = false;
       try {
         this._lastGood = this._record(this.bridge.call('exportPlan'));
+        this.bridge.checkpoint();
         if (this.options.autosaveKey) this._pendingSave = this._lastGood;
       } catch { /* a crash: the bridge reports it */ }
     }
@@ -596,9 +600,11 @@ class Shequ extends Evented {
     // Let the failing call unwind before replacing the instance.
     setTimeout(async () => {
       try {
-        await this.bridge.recover(this._lastGood);
+        const { replayed, lost } = await this.bridge.recover(this._lastGood);
         this._afterLoad(this._lastGood.fileName, { fit: false, fresh: false });
-        this.toast(t('crashed'), 'warn', 15000, 'toast-crashed');
+        // _afterLoad saved the recovered plan, replayed edits included.
+        const msg = replayed ? t('crashed_replayed', { n: replayed }) : lost ? t('crashed_lost', { n: lost }) : t('crashed');
+        this.toast(msg, 'warn', 15000, 'toast-crashed');
         this.fire('recovered', { instance: this.bridge.instance });
       } catch (e) {
         this._setStatus('error', t('crash_failed'));

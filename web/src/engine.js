@@ -4,7 +4,9 @@
 // `RuntimeError: unreachable`). After a trap the instance is unusable: the
 // bridge marks itself dead, fires 'crash', and `recover()` imports the glue
 // again under a new query string — a new module, a new wasm instance — and
-// rebuilds the Engine from the last autosaved plan.
+// rebuilds the Engine from the last autosaved plan, then replays the edits
+// made since that save (the journal), so that a trap loses nothing but the
+// call that trapped.
 import { Evented } from './events.js';
 
 /** Thrown instead of the trap itself, so that callers can stop what they were doing. */
@@ -15,6 +17,12 @@ export class EngineCrashed extends Error {
     this.cause = cause;
   }
 }
+
+/** Engine methods that change the plan: journalled until the next checkpoint. */
+const EDITS = new Set([
+  'insertVertex', 'deleteVertex', 'reassign', 'split', 'merge', 'createCommunity', 'deleteCommunity',
+  'updateCommunity', 'updateCenter', 'undo', 'redo', 'setBaseline',
+]);
 
 export function isTrap(e) {
   if (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError) return true;
@@ -32,6 +40,8 @@ export class EngineBridge extends Evented {
     this._mod = null;
     this._engine = null;
     this._dead = false;
+    this._journal = []; // [method, args] since the last checkpoint
+    this._drag = null; // the drag in progress: [beginDrag args, last dragTo args]
   }
 
   get ready() { return !!this._engine && !this._dead; }
@@ -63,6 +73,7 @@ export class EngineBridge extends Evented {
   }
 
   _swap(engine) {
+    this.checkpoint();
     const old = this._engine;
     this._engine = engine;
     this._dead = false;
@@ -74,8 +85,31 @@ export class EngineBridge extends Evented {
   call(method, ...args) {
     if (!this._engine) throw new Error('no plan loaded');
     if (this._dead) throw new EngineCrashed('the engine is restarting');
-    return this._guard(() => this._engine[method](...args));
+    const out = this._guard(() => this._engine[method](...args));
+    this._log(method, args);
+    return out;
   }
+
+  /** Records a successful call that changed the plan; a drag counts once it ends. */
+  _log(method, args) {
+    if (EDITS.has(method)) this._journal.push([method, args]);
+    else if (method === 'beginDrag') this._drag = [args, null];
+    else if (method === 'dragTo' && this._drag) this._drag[1] = args;
+    else if (method === 'cancelDrag') this._drag = null;
+    else if (method === 'endDrag' && this._drag) {
+      const [begin, to] = this._drag;
+      this._drag = null;
+      if (to) this._journal.push(['beginDrag', begin], ['dragTo', to], ['endDrag', []]);
+    }
+  }
+
+  /** The plan as it is now has been saved: edits before this need no replay. */
+  checkpoint() {
+    this._journal = [];
+  }
+
+  /** Edits since the last checkpoint (for tests and the recovery message). */
+  get unsaved() { return this._journal.length; }
 
   _guard(fn) {
     try {
@@ -93,13 +127,34 @@ export class EngineBridge extends Evented {
    * ({plan, fileName, profile, baseline, baselineName}).
    */
   async recover(saved) {
+    const journal = this._journal;
     this._engine = null; // the old one lives in the dead instance's memory: don't free it
-    this._mod = await this._import();
-    const engine = new this._mod.Engine(saved.plan, saved.fileName, saved.profile ?? '');
-    if (saved.baseline) engine.setBaseline(saved.baseline, saved.baselineName ?? saved.fileName);
-    this._engine = engine;
-    this._dead = false;
-    return engine;
+    this._drag = null;
+    let replayed = 0;
+    for (const attempt of [journal, []]) {
+      this._mod = await this._import();
+      const engine = new this._mod.Engine(saved.plan, saved.fileName, saved.profile ?? '');
+      if (saved.baseline) engine.setBaseline(saved.baseline, saved.baselineName ?? saved.fileName);
+      try {
+        // An edit refused now was refused then too: it changed nothing, skip it.
+        for (const [method, args] of attempt) {
+          try {
+            engine[method](...args);
+            replayed += 1;
+          } catch (e) {
+            if (isTrap(e)) throw e;
+          }
+        }
+      } catch {
+        replayed = 0;
+        continue; // the replay itself trapped: start again from the saved plan alone
+      }
+      this._engine = engine;
+      this._dead = false;
+      this._journal = attempt === journal ? journal : [];
+      return { engine, replayed, lost: attempt === journal ? 0 : journal.length };
+    }
+    throw new Error('the engine could not be restarted from the saved plan');
   }
 
   get instance() { return this._instance; }

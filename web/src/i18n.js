@@ -186,6 +186,8 @@ const T = {
   save_failed: ['自动保存失败：{err}', 'Autosave failed: {err}'],
   // crash
   crashed: ['规则引擎发生内部错误，已重新启动并从最近自动保存的方案恢复。', 'The rule engine hit an internal error; it was restarted and the last autosaved plan restored.'],
+  crashed_replayed: ['规则引擎发生内部错误，已重新启动：从最近自动保存的方案恢复，并重做了其后的 {n} 步编辑；出错的那一步未执行。', 'The rule engine hit an internal error; it was restarted from the last autosaved plan and the {n} edits made since were redone; the step that failed was not applied.'],
+  crashed_lost: ['规则引擎发生内部错误，已重新启动并从最近自动保存的方案恢复；其后的 {n} 步编辑无法重做。', 'The rule engine hit an internal error; it was restarted from the last autosaved plan; the {n} edits made since could not be redone.'],
   crash_failed: ['规则引擎发生内部错误，且无法恢复。请刷新页面。', 'The rule engine hit an internal error and could not be restarted. Please reload the page.'],
   // panel
   panel: ['检查结果', 'Results'],

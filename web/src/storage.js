@@ -30,11 +30,25 @@ function run(mode, fn) {
  * `baseline` is the plan as first loaded, so the comparison survives a reload.
  */
 export function save(key, record) {
-  return run('readwrite', (s) => s.put({ ...record, savedAt: Date.now() }, key));
+  // The plan texts go in as Blobs: stored out of line, as UTF-8, so that a
+  // city-sized plan (tens of MB) stays under IndexedDB's limit for one value
+  // (Chromium: 133 MB, which a 73 MB plan and its baseline as strings exceed).
+  const rec = { ...record, savedAt: Date.now() };
+  for (const f of TEXTS) if (typeof rec[f] === 'string') rec[f] = new Blob([rec[f]], { type: 'application/geo+json' });
+  return run('readwrite', (s) => s.put(rec, key));
 }
 
-export function load(key) {
-  return run('readonly', (s) => s.get(key)).catch(() => undefined);
+const TEXTS = ['plan', 'baseline'];
+
+export async function load(key) {
+  try {
+    const rec = await run('readonly', (s) => s.get(key));
+    if (!rec) return undefined;
+    for (const f of TEXTS) if (rec[f] instanceof Blob) rec[f] = await rec[f].text();
+    return rec;
+  } catch {
+    return undefined;
+  }
 }
 
 export function clear(key) {

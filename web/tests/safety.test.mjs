@@ -158,6 +158,32 @@ describe('no data lost, nothing let in', () => {
     assert.equal(await plan(), edited);
   });
 
+  test('a trap before the edit was autosaved: the edit is redone on the fresh instance', async () => {
+    await waitSaved();
+    const saved = await plan();
+    const instance = await page.evaluate(() => window.shequ.engineInstance);
+    // Every export on this instance traps: the autosave that follows the
+    // merge (250 ms later) is the call that fails, so the merge was never saved.
+    await page.evaluate(async (i) => {
+      const m = await import(new URL('pkg/shequ_wasm.js?instance=' + i, document.baseURI).href);
+      m.Engine.prototype.exportPlan = function exportPlan() { return this.__trapForTests(); };
+    }, instance);
+    const merged = await mergeOne();
+    await page.waitForSelector('[data-testid="toast-crashed"]');
+    assert.match(await page.textContent('[data-testid="toast-crashed"]'), /重做了其后的 1 步编辑/);
+    assert.equal(await page.evaluate(() => window.shequ.engineInstance), instance + 1);
+    assert.equal(await communities(), merged.count, 'the merge is still there');
+    const now = await plan();
+    assert.notEqual(now, saved);
+    assert.equal(await page.locator(`[data-testid="balance-row-${merged.absorbed}"]`).count(), 0);
+    watch.errors.splice(0); // the trap's own panic message
+    await waitSaved();
+    await page.reload();
+    await page.waitForSelector('[data-testid="toast-restored"]');
+    await page.waitForSelector('[data-testid="total-communities"]');
+    assert.equal(await plan(), now, 'and it was saved');
+  });
+
   const HOSTILE = ['<img src=x onerror=alert(1)>', '<script>alert(2)</script>', '"><svg onload=alert(3)> & 中心', "'><iframe src=javascript:alert(4)>"];
   let hostilePlan;
 
