@@ -324,23 +324,27 @@ where
 
 /// Analyses a whole plan.
 pub fn analyse(plan: &Plan, profile: &Profile) -> Analysis {
-    let ix = Indices::new(plan, profile);
+    analyse_indexed(plan, profile, &Indices::new(plan, profile))
+}
+
+/// Analyses a whole plan with indices already built for it.
+pub fn analyse_indexed(plan: &Plan, profile: &Profile, ix: &Indices) -> Analysis {
     let geom: Vec<CommunityGeom> = plan
         .communities
         .iter()
         .map(|c| community_geom(&c.geometry, profile))
         .collect();
     let compound_shares = (0..plan.compounds.len())
-        .map(|k| compound_shares(plan, &ix, k))
+        .map(|k| compound_shares(plan, ix, k))
         .collect();
     let grid_shares = (0..plan.grids.len())
-        .map(|k| grid_shares(plan, &ix, k))
+        .map(|k| grid_shares(plan, ix, k))
         .collect();
     let boundary = (0..plan.communities.len())
-        .map(|i| boundary_facts(plan, profile, &ix, &geom, i))
+        .map(|i| boundary_facts(plan, profile, ix, &geom, i))
         .collect();
-    let overlaps = overlaps(plan, &ix, &geom);
-    let gaps = gaps(plan, profile, &ix);
+    let overlaps = overlaps(plan, ix, &geom);
+    let gaps = gaps(plan, profile, ix);
     let mut a = Analysis {
         geom,
         compound_shares,
@@ -350,7 +354,7 @@ pub fn analyse(plan: &Plan, profile: &Profile) -> Analysis {
         gaps,
         centers: Vec::new(),
     };
-    a.centers = center_facts(plan, profile, &ix, &a);
+    a.centers = center_facts(plan, profile, ix, &a);
     a
 }
 

@@ -101,32 +101,7 @@ impl Evaluation {
     /// Evaluates `plan` from scratch.
     pub fn new(plan: &Plan, profile: &Profile) -> Evaluation {
         let ix = Indices::new(plan, profile);
-        let geom: Vec<CommunityGeom> = plan
-            .communities
-            .iter()
-            .map(|c| community_geom(&c.geometry, profile))
-            .collect();
-        let compound_shares = (0..plan.compounds.len())
-            .map(|k| compound_shares(plan, &ix, k))
-            .collect();
-        let grid_shares = (0..plan.grids.len())
-            .map(|k| grid_shares(plan, &ix, k))
-            .collect();
-        let boundary = (0..plan.communities.len())
-            .map(|i| boundary_facts(plan, profile, &ix, &geom, i))
-            .collect();
-        let overlaps = overlaps(plan, &ix, &geom);
-        let gaps = gaps(plan, profile, &ix);
-        let mut analysis = Analysis {
-            geom,
-            compound_shares,
-            grid_shares,
-            boundary,
-            overlaps,
-            gaps,
-            centers: Vec::new(),
-        };
-        analysis.centers = center_facts(plan, profile, &ix, &analysis);
+        let analysis = analyse_indexed(plan, profile, &ix);
         let derived = Derived::new(plan, profile, &analysis);
         let n = plan.communities.len();
         let mut e = Evaluation {
