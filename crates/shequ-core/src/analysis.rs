@@ -8,11 +8,13 @@
 //! what lies near it), which is what makes incremental re-evaluation possible.
 
 use std::collections::HashMap;
+use std::ops::ControlFlow;
 
 use geo::coordinate_position::CoordPos;
+use geo::kernels::{Kernel, Orientation};
 use geo::{
-    Area, BooleanOps, BoundingRect, Centroid, Coord, CoordinatePosition, InteriorPoint, Intersects,
-    Line, LineString, MultiLineString, MultiPolygon, Point, Polygon, Rect,
+    Area, BooleanOps, BoundingRect, Centroid, Coord, CoordinatePosition, GeoNum, InteriorPoint,
+    Intersects, Line, LineString, MultiLineString, MultiPolygon, Point, Polygon, Rect,
 };
 use rstar::RTree;
 
@@ -228,6 +230,29 @@ impl Indices {
         self.outlines[i] = ring_chains(mp, i).collect();
     }
 
+    /// The communities whose boxes meet `r`, in no particular order.
+    pub fn communities_near(&self, r: Rect, mut f: impl FnMut(usize)) {
+        let _ = self
+            .boxes
+            .locate_in_envelope_intersecting_int(&aabb(r), |b| -> ControlFlow<()> {
+                f(b.id);
+                ControlFlow::Continue(())
+            });
+    }
+
+    /// Where `p` lies relative to community `c` (whose outline is `mp`):
+    /// `mp.coordinate_position(p)`, but only the runs of the outline level
+    /// with `p` and not wholly left of it are looked at — the others cannot
+    /// meet the ray the winding number counts along.
+    pub fn position_in(&self, c: usize, mp: &MultiPolygon, p: Coord) -> CoordPos {
+        match mp.0.as_slice() {
+            [poly] if poly.interiors().is_empty() && poly.exterior().0.len() > 1 => {
+                winding(&self.outlines[c], p)
+            }
+            _ => mp.coordinate_position(&p),
+        }
+    }
+
     /// The runs of community outlines whose boxes meet `r`.
     pub fn outlines_near(&self, r: Rect) -> impl Iterator<Item = &Chain> + '_ {
         self.boxes
@@ -237,6 +262,42 @@ impl Indices {
                     .iter()
                     .filter(move |c| c.rect.intersects(&r))
             })
+    }
+}
+
+/// `geo`'s `coord_pos_relative_to_ring` (winding number, boundary first) over
+/// the runs of one closed ring, skipping runs that cannot count.
+fn winding(ring: &[Chain], p: Coord) -> CoordPos {
+    let mut winding = 0i32;
+    for chain in ring {
+        let r = chain.rect;
+        if p.y < r.min().y || p.y > r.max().y || r.max().x < p.x {
+            continue;
+        }
+        for l in chain.lines() {
+            let (up, down) = (
+                l.start.y <= p.y && l.end.y >= p.y,
+                l.start.y > p.y && l.end.y <= p.y,
+            );
+            if !up && !down {
+                continue;
+            }
+            let o = <f64 as GeoNum>::Ker::orient2d(l.start, l.end, p);
+            let between = || p.x >= l.start.x.min(l.end.x) && p.x <= l.start.x.max(l.end.x);
+            if o == Orientation::Collinear && between() {
+                return CoordPos::OnBoundary;
+            }
+            if up && o == Orientation::CounterClockwise && l.end.y != p.y {
+                winding += 1;
+            } else if down && o == Orientation::Clockwise {
+                winding -= 1;
+            }
+        }
+    }
+    if winding == 0 {
+        CoordPos::Outside
+    } else {
+        CoordPos::Inside
     }
 }
 
@@ -395,18 +456,16 @@ pub fn compound_shares(plan: &Plan, ix: &Indices, k: usize) -> Shares {
     match &plan.compounds[k].shape {
         CompoundShape::Area(mp) => area_shares(plan, ix, mp, &ix.compounds[k]),
         CompoundShape::Point(p) => {
-            let env = rstar::AABB::from_point([p.x(), p.y()]);
-            let mut hits: Vec<usize> = ix
-                .boxes
-                .locate_in_envelope_intersecting(&env)
-                .map(|b| b.id)
-                .filter(|&c| {
-                    plan.communities[c].geometry.coordinate_position(&p.0) != CoordPos::Outside
-                })
-                .collect();
-            hits.sort_unstable();
-            hits.truncate(1);
-            hits.into_iter().map(|c| (c, 1.0)).collect()
+            // The first community in plan order that holds the point.
+            let mut first: Option<usize> = None;
+            ix.communities_near(Rect::new(p.0, p.0), |c| {
+                if first.is_none_or(|f| c < f)
+                    && ix.position_in(c, &plan.communities[c].geometry, p.0) != CoordPos::Outside
+                {
+                    first = Some(c);
+                }
+            });
+            first.into_iter().map(|c| (c, 1.0)).collect()
         }
     }
 }
@@ -425,11 +484,8 @@ pub fn area_shares(plan: &Plan, ix: &Indices, target: &MultiPolygon, prep: &Prep
     let Some(rect) = prep.rect.filter(|_| prep.area > 0.0) else {
         return Shares::new();
     };
-    let mut out: Shares = ix
-        .boxes
-        .locate_in_envelope_intersecting(&aabb(rect))
-        .map(|b| (b.id, 0.0))
-        .collect();
+    let mut out: Shares = Vec::new();
+    ix.communities_near(rect, |c| out.push((c, 0.0)));
     for part in &prep.parts {
         let poly = &target.0[part.index];
         // The part's sides, collected when first needed.
@@ -473,7 +529,7 @@ fn area_within(
     let community = &plan.communities[c].geometry;
     match part.inside {
         Some(p) if !near.any(|l| enters_interior(l, sides, inside)) => {
-            if ix.rects[c].intersects(&p) && community.coordinate_position(&p) == CoordPos::Inside {
+            if ix.rects[c].intersects(&p) && ix.position_in(c, community, p) == CoordPos::Inside {
                 part.area
             } else {
                 0.0
@@ -506,8 +562,10 @@ pub fn boundary_facts(
         neighbours: Vec::new(),
     };
     let mut shared: Vec<(usize, f64)> = Vec::new();
-    let (mut barriers, mut edges): (Vec<Line>, Vec<(usize, Line)>) = (Vec::new(), Vec::new());
-    let (mut near_barrier, mut near_edges): (Vec<Line>, Vec<Line>) = (Vec::new(), Vec::new());
+    // Per run of the outline: the barrier runs and the other communities'
+    // runs within reach of it; per edge, their segments within reach of it.
+    let (mut barriers, mut theirs): (Vec<&Chain>, Vec<&Chain>) = (Vec::new(), Vec::new());
+    let mut near: Vec<Line> = Vec::new();
     let c = &plan.communities[i].geometry;
     for ring in
         c.0.iter()
@@ -515,24 +573,23 @@ pub fn boundary_facts(
     {
         let mut run: Vec<Coord> = Vec::new();
         for chain in chains(ring, i) {
-            let reach = grow(chain.rect, bx, by);
             barriers.clear();
-            barriers.extend(
-                ix.barriers
-                    .locate_in_envelope_intersecting(&aabb(reach))
-                    .flat_map(Chain::lines)
-                    .filter(|b| line_rect(*b).intersects(&reach)),
+            let _ = ix.barriers.locate_in_envelope_intersecting_int(
+                &aabb(grow(chain.rect, bx, by)),
+                |b| -> ControlFlow<()> {
+                    barriers.push(b);
+                    ControlFlow::Continue(())
+                },
             );
+            // Each community's runs are pushed together, so they form one
+            // group for `chunk_by` below.
             let reach = grow(chain.rect, ax, ay);
-            edges.clear();
-            for e in ix.outlines_near(reach).filter(|e| e.id != i) {
-                edges.extend(
-                    e.lines()
-                        .filter(|m| line_rect(*m).intersects(&reach))
-                        .map(|m| (e.id, m)),
-                );
-            }
-            crate::order::sort_by_key(&mut edges, |e| (e.0 as u64, 0));
+            theirs.clear();
+            ix.communities_near(reach, |e| {
+                if e != i {
+                    theirs.extend(ix.outlines[e].iter().filter(|r| r.rect.intersects(&reach)));
+                }
+            });
             for l in chain.lines() {
                 let len = frame.line_m(l);
                 if len <= 0.0 {
@@ -541,27 +598,15 @@ pub fn boundary_facts(
                 facts.length_m += len;
                 let n = ((len / rules.boundary_sample_m).ceil() as usize).clamp(1, 256);
                 let piece = len / n as f64;
-                let reach = grow(line_rect(l), bx, by);
-                near_barrier.clear();
-                near_barrier.extend(
-                    barriers
-                        .iter()
-                        .filter(|b| line_rect(**b).intersects(&reach)),
-                );
-                let on = samples_within(frame, l, n, &near_barrier, rules.barrier_snap_m);
+                let within = |runs: &[&Chain], reach_m: f64, (dx, dy), near: &mut Vec<Line>| {
+                    samples_within(frame, l, n, runs, grow(line_rect(l), dx, dy), reach_m, near)
+                };
+                let on = within(&barriers, rules.barrier_snap_m, (bx, by), &mut near);
                 facts.on_barrier_m += piece * on as f64;
-                let reach = grow(line_rect(l), ax, ay);
-                for theirs in edges.chunk_by(|a, b| a.0 == b.0) {
-                    near_edges.clear();
-                    near_edges.extend(
-                        theirs
-                            .iter()
-                            .map(|e| e.1)
-                            .filter(|m| line_rect(*m).intersects(&reach)),
-                    );
-                    let hits = samples_within(frame, l, n, &near_edges, rules.adjacency_snap_m);
+                for group in theirs.chunk_by(|a, b| a.id == b.id) {
+                    let hits = within(group, rules.adjacency_snap_m, (ax, ay), &mut near);
                     if hits > 0 {
-                        add_shared(&mut shared, theirs[0].0, piece * hits as f64);
+                        add_shared(&mut shared, group[0].id, piece * hits as f64);
                     }
                 }
                 if on * 2 < n {
@@ -591,19 +636,35 @@ fn add_shared(shared: &mut Vec<(usize, f64)>, id: usize, m: f64) {
 }
 
 /// How many of the `n` samples of `l` (the midpoints of its `n` equal pieces)
-/// lie within `reach_m` of one of the segments `near`.
+/// lie within `reach_m` of a segment of `runs` (only segments whose boxes meet
+/// `reach`, the box of `l` grown by `reach_m`, can be; `near` is scratch).
 ///
 /// The distance from a point moving along `l` to a fixed segment is a convex
 /// function, so where both ends of `l` are within reach of one segment, so is
 /// every sample: then the answer is `n` without sampling. Most edges of a plan
-/// drawn along roads and shared outlines are settled that way.
-fn samples_within(frame: Frame, l: Line, n: usize, near: &[Line], reach_m: f64) -> usize {
+/// drawn along roads and shared outlines are settled that way, often at the
+/// first segment looked at.
+fn samples_within(
+    frame: Frame,
+    l: Line,
+    n: usize,
+    runs: &[&Chain],
+    reach: Rect,
+    reach_m: f64,
+    near: &mut Vec<Line>,
+) -> usize {
     let within = |p: Coord, s: &Line| frame.dist_to_line_m(p, *s) <= reach_m;
+    near.clear();
+    for run in runs.iter().filter(|run| run.rect.intersects(&reach)) {
+        for s in run.lines().filter(|s| line_rect(*s).intersects(&reach)) {
+            if within(l.start, &s) && within(l.end, &s) {
+                return n;
+            }
+            near.push(s);
+        }
+    }
     if near.is_empty() {
         return 0;
-    }
-    if near.iter().any(|s| within(l.start, s) && within(l.end, s)) {
-        return n;
     }
     (0..n)
         .filter(|&k| {

@@ -192,6 +192,17 @@ impl Engine {
         nodes_object(topo, &nodes)
     }
 
+    /// Evaluates the whole plan from scratch, as `shequ check` does, and
+    /// returns the number of findings. The page never needs it (the session
+    /// re-evaluates incrementally, and a property test holds that to a fresh
+    /// evaluation); it is the counterpart of the native benchmark `full_eval`
+    /// (`shequ_core::evaluate`), so that the two time the same work.
+    #[wasm_bindgen(js_name = fullEvaluation)]
+    pub fn full_evaluation(&self) -> u32 {
+        let report = shequ_core::evaluate(self.session.plan(), self.session.profile());
+        report.findings.len() as u32
+    }
+
     /// Deliberately traps, as a bug would, so that the page's recovery from a
     /// crashed engine can be tested for real. Never called by the page itself.
     #[wasm_bindgen(js_name = __trapForTests)]
