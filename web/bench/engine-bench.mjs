@@ -4,11 +4,14 @@
 //
 // - engine_new: `new Engine(text)`: parse, topology and evaluation (what a
 //   page pays to open a plan, rendering aside).
-// - full_eval: a from-scratch re-evaluation of the loaded plan, no parsing:
-//   `undo()` of a reassignment, which the session answers by rebuilding the
-//   topology and the whole evaluation (its Delta says `nodes_changed`).
-//   This is the closest the JavaScript API comes to Criterion's
-//   `evaluate(plan)`; the run checks that the rebuild path was taken.
+// - full_eval: `engine.fullEvaluation()`, a from-scratch evaluation of the
+//   loaded plan (shequ_core::evaluate, as `shequ check` runs it): the same
+//   work as Criterion's `full_eval`, no parsing and nothing handed back but a
+//   count, so that the WASM/native ratio compares like with like.
+// - rebuild: `undo()` of a reassignment, which the session answers by
+//   rebuilding the topology and the whole evaluation and handing every
+//   community back (its Delta says `nodes_changed`): what the page pays for an
+//   undo of an edit that changed the shape of the map.
 // - drag_step: one `dragTo` of a vertex shared by two communities near the
 //   middle of the district, including the Delta handed back, along the same
 //   path as the Criterion bench (16 points on a circle of 0.0002°).
@@ -91,7 +94,8 @@ export function warmUp(mod, text) {
   const engine = new mod.Engine(text, 'warm-up.geojson', '');
   const cold = now() - t0;
   const node = sharedNodeNearMiddle(engine);
-  fullEval(engine, node, 4);
+  fullEval(engine, 2);
+  rebuild(engine, node, 4);
   dragSteps(engine, node, 48, { budgetMs: 5000 });
   engine.free();
   return cold;
@@ -111,12 +115,25 @@ export function engineNew(mod, text, reps, budgetMs = Infinity) {
   return { engine, samples };
 }
 
+/** `reps` timed `fullEvaluation()` calls; checks the count against the report. */
+export function fullEval(engine, reps) {
+  const expected = engine.report().findings.length;
+  const samples = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = now();
+    const n = engine.fullEvaluation();
+    samples.push(now() - t0);
+    if (n !== expected) throw new Error(`fullEvaluation found ${n} findings, the session's report ${expected}`);
+  }
+  return { samples, findings: expected };
+}
+
 /**
- * `reps` from-scratch re-evaluations: reassign a compound of one owner of
+ * `reps` rebuilds: reassign a compound of one owner of
  * `node` to the other (untimed: it rebuilds too, and warms up), then time
  * undo and redo in turn, which the session answers by rebuilding.
  */
-export function fullEval(engine, node, reps) {
+export function rebuild(engine, node, reps) {
   const report = engine.report();
   const [a, b] = node.owners;
   const from = report.communities.find((c) => c.id === a);

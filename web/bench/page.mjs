@@ -2,7 +2,7 @@
 // run.mjs through `window.bench`, with the same measurements as in Node. Not
 // part of the site: run.mjs serves web/bench/ beside web/dist on the test
 // server's origin (so the app's size budget does not count it).
-import { dragSteps, engineNew, fullEval, sharedNodeNearMiddle, warmUp } from './engine-bench.mjs';
+import { dragSteps, engineNew, fullEval, rebuild, sharedNodeNearMiddle, warmUp } from './engine-bench.mjs';
 
 // /bench/page.mjs → /pkg/: the wasm-pack output the app serves.
 const PKG = new URL('../pkg/', import.meta.url);
@@ -28,7 +28,10 @@ window.bench = {
     return { samples: r.samples, node };
   },
   fullEval(reps) {
-    return fullEval(engine, node, reps);
+    return fullEval(engine, reps);
+  },
+  rebuild(reps) {
+    return rebuild(engine, node, reps);
   },
   dragSteps(steps, opts) {
     return dragSteps(engine, node, steps, opts);

@@ -556,8 +556,9 @@ fn ratio_lines(records: &[Json], scenarios: &[Scenario]) -> String {
 }
 
 const SCENARIO_ORDER: [&str; 6] = ["S", "M", "L", "XL", "all", ""];
-const METRIC_ORDER: [&str; 11] = [
+const METRIC_ORDER: [&str; 12] = [
     "full_eval",
+    "rebuild",
     "engine_new",
     "drag_step",
     "drag_step_p50",

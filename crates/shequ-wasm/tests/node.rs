@@ -87,6 +87,10 @@ fn drag_returns_a_delta_and_undo_restores() {
         e.end_drag().unwrap();
     }
     assert_eq!(households(&e.report(), "B"), 3100.0);
+    // A fresh evaluation of the edited plan finds what the session reports.
+    let findings: Array = get(&e.report(), "findings").unchecked_into();
+    assert!(findings.length() > 0);
+    assert_eq!(e.full_evaluation(), findings.length());
     assert!(e.can_undo());
     let d = e.undo();
     assert!(!d.is_undefined());
