@@ -229,6 +229,7 @@ const T = {
   households_moved: ['涉及户数', 'Households moved'],
   moves: ['改划明细', 'Moves'],
   nowhere: ['（无）', '(none)'],
+  unnamed: ['（未命名 {id}）', '(unnamed {id})'],
   created: ['新建社区', 'Created'],
   removed: ['撤销社区', 'Removed'],
   renamed: ['更名', 'Renamed'],
@@ -454,6 +455,11 @@ class I18n extends Evented {
 export const i18n = new I18n();
 
 /** A UI string; `{name}` placeholders are filled from params (as text). */
+/** A community's name as shown, or a stand-in naming its id when it has none. */
+export function shownName(c) {
+  return c.name?.trim() ? c.name : t('unnamed', { id: c.id });
+}
+
 export function t(key, params) {
   const row = T[key];
   let s = row ? row[i18n.lang === 'en' ? 1 : 0] : key;

@@ -1,6 +1,8 @@
 // What the page knows of the plan: the engine's report, kept current by
 // applying each edit's Delta, and the community outlines unpacked for Leaflet.
 
+import { shownName } from './i18n.js';
+
 /** PackedGeometry → Map(id → {polys: [[[lat, lng], …ring], …poly], bbox: [w, s, e, n]}). */
 export function unpack(p) {
   const out = new Map();
@@ -192,7 +194,8 @@ export class PlanState {
   }
 
   name(id) {
-    return this.communities.get(id)?.name ?? id ?? '';
+    const c = this.communities.get(id);
+    return c ? shownName(c) : id ?? '';
   }
 
   /** Households (existing + planned) of a compound, from its feature. */

@@ -305,6 +305,39 @@ describe('the planner', () => {
     assert.match(await page.textContent('[data-testid="tab-balance"]'), /户数/);
   });
 
+  test('the toolbar keeps to one row at every width, in both languages, labels moving to tooltips', async () => {
+    const size = page.viewportSize();
+    const measure = () => {
+      const bar = document.querySelector('[data-testid="toolbar"]');
+      const first = bar.firstElementChild, last = bar.lastElementChild;
+      return { wraps: last.offsetTop >= first.offsetTop + first.offsetHeight, labels: [...bar.querySelectorAll('.shequ-tools .shequ-tb-label')].filter((e) => e.offsetWidth > 0).length };
+    };
+    // The toolbar refits on the frame after a resize is observed, and says at which width.
+    const oneRow = async () => {
+      await page.waitForFunction(() => {
+        const bar = document.querySelector('[data-testid="toolbar"]');
+        return bar.dataset.fitWidth === String(bar.clientWidth);
+      }, null, { timeout: 5000 });
+      return page.evaluate(measure);
+    };
+    try {
+      for (const lang of ['zh', 'en']) {
+        const seen = new Set();
+        for (const width of [1920, 1400, 1200, 1024]) {
+          await page.setViewportSize({ width, height: size.height });
+          const r = await oneRow();
+          assert.equal(r.wraps, false, `${lang} at ${width} px: one row`);
+          seen.add(r.labels);
+        }
+        assert.ok(seen.size > 1, `${lang}: the tools' labels show where there is room and hide where there is not`);
+        assert.ok(await page.getAttribute('[data-testid="tool-split"]', 'aria-label'), 'a tool without its label keeps its accessible name');
+        await page.click('[data-testid="lang-switch"]');
+      }
+    } finally {
+      await page.setViewportSize(size);
+    }
+  });
+
   test('drag latency at the demo size', async () => {
     // A long drag of a vertex of the selected community, then Esc to cancel it.
     await selectCommunity(dragged.from);

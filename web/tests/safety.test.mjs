@@ -279,6 +279,24 @@ describe('no data lost, nothing let in', () => {
     assert.ok(hostilePlan);
   });
 
+  test('a community without a name is listed, labelled and titled by its id', async () => {
+    const fc = JSON.parse(demo);
+    const c = fc.features.filter((f) => f.properties.layer === 'community')[3];
+    c.properties.name = '';
+    const id = c.properties.id;
+    await openFile('unnamed.geojson', Buffer.from(JSON.stringify(fc)));
+    await page.click('[data-testid="tab-balance"]');
+    await page.waitForSelector(`[data-testid="balance-row-${id}"]`);
+    const shown = `（未命名 ${id}）`;
+    assert.ok((await page.textContent(`[data-testid="balance-row-${id}"]`)).includes(shown), 'the balance row names the id');
+    await page.click(`[data-testid="balance-row-${id}"]`);
+    await page.click('[data-testid="tab-detail"]');
+    assert.equal(await page.textContent('[data-testid="detail-name"]'), shown);
+    await page.click('[data-testid="tab-findings"]');
+    assert.ok((await page.textContent('.shequ-panel')).includes(shown), 'findings name it the same way');
+    await page.click('[data-testid="tab-balance"]');
+  });
+
   test('no console errors, no CSP violations, no request off the page, no dialog', async () => {
     assert.deepEqual(watch.errors, []);
     assert.deepEqual(watch.csp, []);

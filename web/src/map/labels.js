@@ -5,7 +5,7 @@
 // community and only its text, visibility and position change; sizes are
 // measured in one batch, and again only when a text's length changes.
 import { el } from '../dom.js';
-import { num, t } from '../i18n.js';
+import { num, shownName, t } from '../i18n.js';
 import { labelPoint } from './geo.js';
 
 const CELL = 96; // px, collision grid
@@ -87,12 +87,12 @@ export class LabelLayer {
       l = { div: null, name: null, hh: null, nameText: '', hhText: '', status: '', w: 0, h: 0, len: -1, shown: false, x: NaN, y: NaN, anchor: null };
       this._labels.set(id, l);
     }
-    l.nameText = c.name;
+    l.nameText = shownName(c);
     l.hh_n = c.households_total;
     l.hhText = t('hh_long', { n: num(c.households_total) });
     l.status = c.status;
     // Digits are about as wide as each other: measure again when the length changes.
-    const len = c.name.length * 1000 + l.hhText.length;
+    const len = l.nameText.length * 1000 + l.hhText.length;
     if (len !== l.len) {
       l.len = len;
       l.w = 0;

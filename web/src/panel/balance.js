@@ -2,7 +2,7 @@
 // districting tools show population balance. Rows are keyed and updated in
 // place during a drag.
 import { el, setText } from '../dom.js';
-import { num, t } from '../i18n.js';
+import { num, shownName, t } from '../i18n.js';
 import { STATUS_SYMBOL } from '../map/styles.js';
 
 export class Balance {
@@ -79,7 +79,7 @@ export class Balance {
   /** Writes only what differs from what the row shows (no style or attribute churn during a drag). */
   _fillRow(row, c) {
     const pct = (v) => Math.max(0, Math.min(100, (v / this._scale) * 100)) + '%';
-    setText(row.name, c.name);
+    setText(row.name, shownName(c));
     setText(row.sym, STATUS_SYMBOL[c.status]);
     setText(row.value, num(c.households_total));
     if (row.li.dataset.status !== c.status) row.li.dataset.status = c.status;
@@ -93,7 +93,7 @@ export class Balance {
     put('_fill', row.fill, 'width', pct(c.households_total));
     put('_merge', row.merge, 'left', pct(c.band.merge_below));
     put('_split', row.split, 'left', pct(c.band.split_above));
-    const label = `${c.name}: ${t('hh_long', { n: num(c.households_total) })}, ${t('band_of', { min: num(c.band.target_min), max: num(c.band.target_max) })}, ${t('status_' + c.status)}`;
+    const label = `${shownName(c)}: ${t('hh_long', { n: num(c.households_total) })}, ${t('band_of', { min: num(c.band.target_min), max: num(c.band.target_max) })}, ${t('status_' + c.status)}`;
     if (row._label !== label) {
       row._label = label;
       row.button.setAttribute('aria-label', label);

@@ -1,7 +1,7 @@
 // The selected community (metrics, compounds, grid cells, findings, staffing,
 // properties form, merge/split/delete) or the selected service centre.
 import { el, fill } from '../dom.js';
-import { num, pick, t } from '../i18n.js';
+import { num, pick, shownName, t } from '../i18n.js';
 import { STATUS_SYMBOL } from '../map/styles.js';
 import { centerForm, communityForm } from '../edit/forms.js';
 
@@ -60,7 +60,7 @@ export class Detail {
     fill(this._info, 
       el('header', { class: 'shequ-detail-head', dataset: { status: c.status } },
         el('span', { class: 'shequ-status-sym', text: STATUS_SYMBOL[c.status], 'aria-hidden': 'true' }),
-        el('h2', { text: c.name, testid: 'detail-name' }),
+        el('h2', { text: shownName(c), testid: 'detail-name' }),
         el('span', { class: 'shequ-chip', text: t('status_' + c.status) })),
       el('p', { class: 'shequ-detail-hh' }, el('strong', { text: num(c.households_total), testid: 'detail-households' }), ' ', t('hh_long', { n: '' }).trim(),
         el('span', { class: 'shequ-muted', text: ' · ' + t('band_of', { min: num(c.band.target_min), max: num(c.band.target_max) }) + ' · ' + t('kind_' + c.kind) })),

@@ -12,6 +12,31 @@ export class Toolbar {
     this.el = el('header', { class: 'shequ-toolbar', testid: 'toolbar' });
     this.hint = el('div', { class: 'shequ-hint', testid: 'hint', 'aria-live': 'polite' });
     parent.append(this.el);
+    // The toolbar keeps to one row in whatever width the host gives it.
+    // (A resize, new text such as the save state, a late font: fit again on
+    // the next frame. fit() settles in one pass, so this does not loop.)
+    let queued = false;
+    new ResizeObserver(() => {
+      if (queued) return;
+      queued = true;
+      requestAnimationFrame(() => {
+        queued = false;
+        this.fit();
+      });
+    }).observe(this.el);
+  }
+
+  /** Hides button labels — the tools' first, then all — while the buttons would take two rows. */
+  fit() {
+    const bar = this.el;
+    const wraps = () => {
+      const first = bar.firstElementChild, last = bar.lastElementChild;
+      return !!first && last.offsetTop >= first.offsetTop + first.offsetHeight;
+    };
+    bar.classList.remove('shequ-tb-compact', 'shequ-tb-icons');
+    if (wraps()) bar.classList.add('shequ-tb-compact');
+    if (wraps()) bar.classList.add('shequ-tb-icons');
+    bar.dataset.fitWidth = bar.clientWidth;
   }
 
   _btn(key, iconName, onclick, { testid, label = t(key), pressed, disabled, title, text = true } = {}) {
@@ -34,6 +59,7 @@ export class Toolbar {
         class: 'shequ-seg-btn', testid: 'reassign-layer-' + l, 'aria-pressed': String(ctx.editor.reassignLayer === l), text: t('pick_' + l),
         onclick: () => { ctx.editor.reassignLayer = l; if (!ctx.context.isVisible(l)) ctx.setLayerVisible(l, true); this.render(); },
       }))) : null;
+    const saved = ctx.saveState === 'saved' ? t('saved') : ctx.saveState === 'saving' ? t('saving') : '';
     fill(this.el,
       el('div', { class: 'shequ-brand' }, icon(ICONS.logo, 26), el('div', { class: 'shequ-brand-text' },
         el('strong', { text: ctx.options.title || t('app_title') }), el('span', { class: 'shequ-plan-name', testid: 'plan-name', text: ctx.fileName ?? t('app_sub') }))),
@@ -44,12 +70,13 @@ export class Toolbar {
       editable ? this._btn('snapping', 'snap', () => ctx.setSnapping(!ctx.snapping), { testid: 'snap-toggle', pressed: ctx.snapping, title: t('snapping_title') }) : null,
       ctx.consult?.toolbarGroup((...a) => this._btn(...a)),
       el('div', { class: 'shequ-tb-spacer' }),
-      el('span', { class: 'shequ-save-state', testid: 'save-state', dataset: { state: ctx.saveState ?? '' }, text: ctx.saveState === 'saved' ? t('saved') : ctx.saveState === 'saving' ? t('saving') : '' }),
+      el('span', { class: 'shequ-save-state', testid: 'save-state', dataset: { state: ctx.saveState ?? '' }, text: saved, title: saved }),
       this._btn('layers', 'layers', (e) => this._layersMenu(e.currentTarget), { testid: 'layers-menu' }),
       this._btn('settings', 'settings', () => ctx.openSettings(), { testid: 'settings' }),
       el('button', { class: 'shequ-tb-btn shequ-lang', testid: 'lang-switch', title: t('language_switch_title'), text: t('language_switch'), lang: ctx.lang === 'zh' ? 'en' : 'zh', onclick: () => ctx.setLanguage(ctx.lang === 'zh' ? 'en' : 'zh') }),
     );
     this.updateHistory();
+    this.fit();
     this.hint.textContent = ctx.state.loaded && editable ? t('tool_' + ctx.mode + '_hint') : '';
     if (focused) this.el.querySelector(`[data-testid="${focused}"]`)?.focus();
   }
@@ -74,7 +101,7 @@ export class Toolbar {
     const e = this.el.querySelector('[data-testid=save-state]');
     if (!e) return;
     e.dataset.state = s;
-    e.textContent = s === 'saved' ? t('saved') : s === 'saving' ? t('saving') : '';
+    e.textContent = e.title = s === 'saved' ? t('saved') : s === 'saving' ? t('saving') : '';
   }
 
   _anchor(button) {
