@@ -8,7 +8,6 @@
 //! what lies near it), which is what makes incremental re-evaluation possible.
 
 use std::collections::HashMap;
-use std::ops::ControlFlow;
 
 use geo::coordinate_position::CoordPos;
 use geo::kernels::{Kernel, Orientation};
@@ -22,8 +21,8 @@ use crate::geodesy::Frame;
 use crate::model::{CompoundShape, Plan, ServiceCenter};
 use crate::profile::Profile;
 use crate::spatial::{
-    aabb, chains, enters_interior, grow, line_rect, polygon_lines, rect_of, ring_chains,
-    rings_lines, BoxItem, Chain,
+    box_tree, chains, each_near, enters_interior, grow, line_rect, polygon_lines, rect_of,
+    ring_chains, rings_lines, BoxItem, Chain,
 };
 
 /// Share of a feature's area per community: `(community index, share)`, largest first.
@@ -146,8 +145,11 @@ pub struct Indices {
     pub rects: Vec<Rect>,
     /// Each community's outline as runs of segments.
     pub outlines: Vec<Vec<Chain>>,
-    /// Roads, lanes, rivers and, when it counts, the street outline ([`STREET`]).
-    pub barriers: RTree<Chain>,
+    /// Roads, lanes, rivers and, when it counts, the street outline
+    /// ([`STREET`]), as runs of segments…
+    pub barrier_runs: Vec<Chain>,
+    /// …found by their boxes.
+    pub barriers: RTree<BoxItem>,
     pub compounds: Vec<Prepared>,
     pub grids: Vec<Prepared>,
     /// Service centres by id: `Plan::center` searches them one by one.
@@ -187,7 +189,8 @@ impl Indices {
                 .enumerate()
                 .map(|(i, c)| ring_chains(&c.geometry, i).collect())
                 .collect(),
-            barriers: RTree::bulk_load(barrier_items),
+            barriers: box_tree(&barrier_items, |c| c.rect),
+            barrier_runs: barrier_items,
             compounds: plan
                 .compounds
                 .iter()
@@ -231,13 +234,13 @@ impl Indices {
     }
 
     /// The communities whose boxes meet `r`, in no particular order.
-    pub fn communities_near(&self, r: Rect, mut f: impl FnMut(usize)) {
-        let _ = self
-            .boxes
-            .locate_in_envelope_intersecting_int(&aabb(r), |b| -> ControlFlow<()> {
-                f(b.id);
-                ControlFlow::Continue(())
-            });
+    pub fn communities_near(&self, r: Rect, f: impl FnMut(usize)) {
+        each_near(&self.boxes, r, f);
+    }
+
+    /// The barrier runs whose boxes meet `r`, in no particular order.
+    pub fn barriers_near<'a>(&'a self, r: Rect, mut f: impl FnMut(&'a Chain)) {
+        each_near(&self.barriers, r, |k| f(&self.barrier_runs[k]));
     }
 
     /// Where `p` lies relative to community `c` (whose outline is `mp`):
@@ -251,17 +254,6 @@ impl Indices {
             }
             _ => mp.coordinate_position(&p),
         }
-    }
-
-    /// The runs of community outlines whose boxes meet `r`.
-    pub fn outlines_near(&self, r: Rect) -> impl Iterator<Item = &Chain> + '_ {
-        self.boxes
-            .locate_in_envelope_intersecting(&aabb(r))
-            .flat_map(move |b| {
-                self.outlines[b.id]
-                    .iter()
-                    .filter(move |c| c.rect.intersects(&r))
-            })
     }
 }
 
@@ -574,13 +566,7 @@ pub fn boundary_facts(
         let mut run: Vec<Coord> = Vec::new();
         for chain in chains(ring, i) {
             barriers.clear();
-            let _ = ix.barriers.locate_in_envelope_intersecting_int(
-                &aabb(grow(chain.rect, bx, by)),
-                |b| -> ControlFlow<()> {
-                    barriers.push(b);
-                    ControlFlow::Continue(())
-                },
-            );
+            ix.barriers_near(grow(chain.rect, bx, by), |b| barriers.push(b));
             // Each community's runs are pushed together, so they form one
             // group for `chunk_by` below.
             let reach = grow(chain.rect, ax, ay);
@@ -689,12 +675,12 @@ fn flush(run: &mut Vec<Coord>, out: &mut MultiLineString) {
 pub fn overlaps(plan: &Plan, ix: &Indices, geom: &[CommunityGeom]) -> Vec<Overlap> {
     let mut out = Vec::new();
     for (a, c) in plan.communities.iter().enumerate() {
-        let mut others: Vec<usize> = ix
-            .boxes
-            .locate_in_envelope_intersecting(&aabb(rect_of(&c.geometry)))
-            .map(|b| b.id)
-            .filter(|&b| b > a)
-            .collect();
+        let mut others: Vec<usize> = Vec::new();
+        ix.communities_near(rect_of(&c.geometry), |b| {
+            if b > a {
+                others.push(b);
+            }
+        });
         others.sort_unstable();
         for b in others {
             if let Some(o) = overlap(plan, geom, a, b) {
@@ -781,12 +767,12 @@ pub fn gaps(plan: &Plan, profile: &Profile, ix: &Indices) -> Vec<Gap> {
         }
         let r = rect_of(&MultiPolygon::new(vec![hole.clone()]));
         let (dx, dy) = frame.deg(profile.boundary.adjacency_snap_m);
-        let mut neighbours: Vec<usize> = ix
-            .boxes
-            .locate_in_envelope_intersecting(&aabb(grow(r, dx, dy)))
-            .map(|b| b.id)
-            .filter(|&c| plan.communities[c].geometry.intersects(&hole))
-            .collect();
+        let mut neighbours: Vec<usize> = Vec::new();
+        ix.communities_near(grow(r, dx, dy), |c| {
+            if plan.communities[c].geometry.intersects(&hole) {
+                neighbours.push(c);
+            }
+        });
         neighbours.sort_unstable();
         out.push(Gap {
             geometry: hole,

@@ -24,7 +24,7 @@ use crate::model::Plan;
 use crate::profile::Profile;
 use crate::report::*;
 use crate::rules::{self, organisation::staffing, Ctx, Derived};
-use crate::spatial::{aabb, grow, line_rect, rect_of, BoxItem};
+use crate::spatial::{each_near, grow, line_rect, rect_of, BoxItem, Chain};
 
 /// What an update changed.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -167,6 +167,11 @@ impl Evaluation {
 
     pub fn analysis(&self) -> &Analysis {
         &self.analysis
+    }
+
+    /// The spatial indices (current with the plan the evaluation was last given).
+    pub fn indices(&self) -> &Indices {
+        &self.ix
     }
 
     pub fn derived(&self) -> &Derived {
@@ -397,21 +402,14 @@ impl Evaluation {
         // Compounds and grid cells in the region.
         let frame = crate::geodesy::Frame::at_lat(region.center().y);
         let (sx, sy) = frame.deg(rules_b.barrier_snap_m.max(rules_b.adjacency_snap_m));
-        let env = aabb(grow(region, 1e-9, 1e-9));
+        let near_region = grow(region, 1e-9, 1e-9);
         let mut owners_changed: BTreeSet<usize> = BTreeSet::new();
         let boxes = self
             .feature_boxes
             .get_or_insert_with(|| FeatureBoxes::new(&self.ix));
-        let compounds: Vec<usize> = boxes
-            .compounds
-            .locate_in_envelope_intersecting(&env)
-            .map(|b| b.id)
-            .collect();
-        let grids: Vec<usize> = boxes
-            .grids
-            .locate_in_envelope_intersecting(&env)
-            .map(|b| b.id)
-            .collect();
+        let (mut compounds, mut grids) = (Vec::new(), Vec::new());
+        each_near(&boxes.compounds, near_region, |k| compounds.push(k));
+        each_near(&boxes.grids, near_region, |k| grids.push(k));
         let mut touched_compounds = Vec::new();
         for k in compounds {
             let new = compound_shares(plan, &self.ix, k);
@@ -500,12 +498,17 @@ impl Evaluation {
         // Boundary facts of every community with an edge near the region.
         let near = grow(region, sx, sy);
         let mut bounded: BTreeSet<usize> = changed.iter().copied().collect();
-        bounded.extend(
-            self.ix
-                .outlines_near(near)
-                .filter(|e| e.lines().any(|l| line_rect(l).intersects(&near)))
-                .map(|e| e.id),
-        );
+        self.ix.communities_near(near, |c| {
+            let runs = self.ix.outlines[c]
+                .iter()
+                .filter(|r| r.rect.intersects(&near));
+            if runs
+                .flat_map(Chain::lines)
+                .any(|l| line_rect(l).intersects(&near))
+            {
+                bounded.insert(c);
+            }
+        });
         for &i in &bounded {
             self.analysis.boundary[i] =
                 boundary_facts(plan, profile, &self.ix, &self.analysis.geom, i);
@@ -513,12 +516,9 @@ impl Evaluation {
         // Overlaps of changed communities with those near the region.
         let mut overlaps_changed = false;
         for &i in changed {
-            let mut partners: Vec<usize> = self
-                .ix
-                .boxes
-                .locate_in_envelope_intersecting(&aabb(rect_of(&plan.communities[i].geometry)))
-                .map(|b| b.id)
-                .collect();
+            let mut partners: Vec<usize> = Vec::new();
+            self.ix
+                .communities_near(rect_of(&plan.communities[i].geometry), |c| partners.push(c));
             partners.extend(
                 self.analysis
                     .overlaps

@@ -200,7 +200,6 @@ pub struct Session {
     undo: Vec<Step>,
     redo: Vec<Step>,
     drag: Option<Drag>,
-    barriers: rstar::RTree<crate::spatial::EdgeItem>,
 }
 
 /// Snapshot of what an edit may change, to diff against afterwards.
@@ -215,19 +214,6 @@ impl Session {
         let baseline = plan.clone();
         let mut plan = plan;
         let topo = Topology::build(&mut plan.communities);
-        let barriers = rstar::RTree::bulk_load(
-            plan.barriers
-                .iter()
-                .enumerate()
-                .flat_map(|(i, b)| {
-                    b.geometry
-                        .0
-                        .iter()
-                        .flat_map(|l| l.lines())
-                        .map(move |line| crate::spatial::EdgeItem { line, id: i })
-                })
-                .collect(),
-        );
         let mut eval = Evaluation::new(&plan, &profile);
         eval.prepare_for_edits();
         // Noding usually leaves a plan as it was: then the baseline's analysis is the evaluation's.
@@ -250,7 +236,6 @@ impl Session {
             undo: Vec::new(),
             redo: Vec::new(),
             drag: None,
-            barriers,
         }
     }
 
@@ -696,15 +681,30 @@ impl Session {
         if let Some((_, c)) = best {
             return (c, Some("vertex"));
         }
-        let env = rstar::AABB::from_corners([to.x - dx, to.y - dy], [to.x + dx, to.y + dy]);
+        // Roads, lanes and rivers (the evaluation's index; not the street outline).
         let mut best: Option<(f64, Coord)> = None;
-        for e in self.barriers.locate_in_envelope_intersecting(&env) {
-            let p = closest_on(e.line, to);
-            let d = frame.dist_m(p, to);
-            if d <= snap_m && best.is_none_or(|b| d < b.0) {
-                best = Some((d, p));
+        let reach = Rect::new(
+            Coord {
+                x: to.x - dx,
+                y: to.y - dy,
+            },
+            Coord {
+                x: to.x + dx,
+                y: to.y + dy,
+            },
+        );
+        self.eval.indices().barriers_near(reach, |run| {
+            if run.id == crate::analysis::STREET {
+                return;
             }
-        }
+            for line in run.lines() {
+                let p = closest_on(line, to);
+                let d = frame.dist_m(p, to);
+                if d <= snap_m && best.is_none_or(|b| d < b.0) {
+                    best = Some((d, p));
+                }
+            }
+        });
         match best {
             Some((_, c)) => (c, Some("barrier")),
             None => (to, None),

@@ -19,21 +19,44 @@ impl RTreeObject for BoxItem {
     }
 }
 
-/// A segment of the outline of feature `id`.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct EdgeItem {
-    pub line: Line,
-    pub id: usize,
+/// An R-tree of the boxes of `items`, each [`BoxItem`] naming its item by
+/// index. Every index of the engine is a tree of this one type, whatever it
+/// indexes: the tree's code is generated once (the WebAssembly engine is
+/// that much smaller) and its nodes stay small however large the items.
+pub fn box_tree<T>(items: &[T], rect: impl Fn(&T) -> Rect) -> RTree<BoxItem> {
+    RTree::bulk_load(
+        items
+            .iter()
+            .enumerate()
+            .map(|(id, t)| BoxItem { rect: rect(t), id })
+            .collect(),
+    )
 }
 
-impl RTreeObject for EdgeItem {
-    type Envelope = AABB<[f64; 2]>;
-    fn envelope(&self) -> Self::Envelope {
-        AABB::from_corners(
-            [self.line.start.x, self.line.start.y],
-            [self.line.end.x, self.line.end.y],
-        )
-    }
+/// Calls `f` with the index of every item of `tree` whose box meets `r`, in
+/// no particular order.
+pub fn each_near(tree: &RTree<BoxItem>, r: Rect, mut f: impl FnMut(usize)) {
+    until_near(tree, r, &mut |k| {
+        f(k);
+        false
+    });
+}
+
+/// Calls `f` with the index of each item of `tree` whose box meets `r` until
+/// it returns `true`; whether it did.
+///
+/// The search visits the tree with a closure of one type whatever `f` is
+/// (`dyn`), so its code exists once (see [`box_tree`]).
+pub fn until_near(tree: &RTree<BoxItem>, r: Rect, f: &mut dyn FnMut(usize) -> bool) -> bool {
+    use std::ops::ControlFlow;
+    tree.locate_in_envelope_intersecting_int(&aabb(r), |b| {
+        if f(b.id) {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    })
+    .is_break()
 }
 
 /// How many consecutive segments one [`Chain`] holds.
@@ -60,13 +83,6 @@ impl Chain {
         self.pts[..=usize::from(self.len)]
             .windows(2)
             .map(|w| Line::new(w[0], w[1]))
-    }
-}
-
-impl RTreeObject for Chain {
-    type Envelope = AABB<[f64; 2]>;
-    fn envelope(&self) -> Self::Envelope {
-        aabb(self.rect)
     }
 }
 

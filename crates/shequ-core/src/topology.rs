@@ -30,11 +30,10 @@
 
 use std::collections::HashMap;
 
-use geo::{Coord, LineString, MultiPolygon, Polygon};
-use rstar::{RTree, AABB};
+use geo::{Coord, LineString, MultiPolygon, Polygon, Rect};
 
 use crate::model::Community;
-use crate::spatial::{aabb, grow, line_rect};
+use crate::spatial::{box_tree, each_near, grow, line_rect};
 
 /// An edge of a community ring: (community, polygon, ring, edge index).
 type EdgeAt = (usize, usize, usize, usize);
@@ -152,33 +151,31 @@ impl Topology {
                 }
             }
         }
-        let tree = RTree::bulk_load(items);
+        let tree = box_tree(&items, |e| grow(line_rect(e.line), SNAP_DEG, SNAP_DEG));
         // (community, polygon, ring, edge) → nodes to insert with their position along the edge.
         let mut inserts: HashMap<EdgeAt, Vec<(f64, NodeId)>> = HashMap::new();
         for (id, n) in self.nodes.iter().enumerate() {
-            let env = AABB::from_corners(
-                [n.x - SNAP_DEG, n.y - SNAP_DEG],
-                [n.x + SNAP_DEG, n.y + SNAP_DEG],
-            );
-            for e in tree.locate_in_envelope_intersecting(&env) {
+            let at = Rect::new(*n, *n);
+            each_near(&tree, at, |k| {
+                let e = &items[k];
                 let (a, b) = (e.line.start, e.line.end);
                 if a == *n || b == *n {
-                    continue;
+                    return;
                 }
                 let (dx, dy) = (b.x - a.x, b.y - a.y);
                 let len2 = dx * dx + dy * dy;
                 if len2 == 0.0 {
-                    continue;
+                    return;
                 }
                 let t = ((n.x - a.x) * dx + (n.y - a.y) * dy) / len2;
                 if t <= 0.0 || t >= 1.0 {
-                    continue;
+                    return;
                 }
                 let (px, py) = (a.x + t * dx, a.y + t * dy);
                 if (px - n.x).abs() <= SNAP_DEG && (py - n.y).abs() <= SNAP_DEG {
                     inserts.entry(e.at).or_default().push((t, id as NodeId));
                 }
-            }
+            });
         }
         // Insert from the back of each ring so earlier positions stay valid.
         let mut keys: Vec<_> = inserts.keys().copied().collect();
@@ -418,13 +415,6 @@ fn dist2(a: Coord, b: Coord) -> f64 {
 struct RingEdge {
     line: geo::Line,
     at: (usize, usize, usize, usize),
-}
-
-impl rstar::RTreeObject for RingEdge {
-    type Envelope = AABB<[f64; 2]>;
-    fn envelope(&self) -> Self::Envelope {
-        aabb(grow(line_rect(self.line), SNAP_DEG, SNAP_DEG))
-    }
 }
 
 #[cfg(test)]
