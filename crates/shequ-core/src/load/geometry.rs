@@ -9,13 +9,14 @@ use geo::{
     BoundingRect, Coord, Line, LineIntersection, LineString, MultiLineString, MultiPolygon, Point,
     Polygon, Rect,
 };
-use rstar::{RTree, RTreeObject, AABB};
+use rstar::RTree;
 use serde_json::Value;
 
 use super::properties::{closest, mean_en, mean_zh, quoted, Props};
 use super::stream::{BadValue, Coords, Pos, RawGeometry};
 use super::{a, kind_zh, LoadNote, LoadOptions};
 use crate::model::Layer;
+use crate::spatial::{box_tree, line_rect, until_near, BoxItem};
 
 pub(crate) enum Shape {
     Area(MultiPolygon),
@@ -945,13 +946,6 @@ struct Seg {
     line: Line,
 }
 
-impl RTreeObject for Seg {
-    type Envelope = AABB<[f64; 2]>;
-    fn envelope(&self) -> Self::Envelope {
-        AABB::from_corners(self.line.start.into(), self.line.end.into())
-    }
-}
-
 /// The outline has so many edges whose boxes overlap that checking it would
 /// take too long (a comb or a sunburst of long thin spikes).
 #[derive(Debug, PartialEq)]
@@ -1049,17 +1043,29 @@ fn sweep(segs: &[Seg], budget: usize) -> Option<Option<Found>> {
 /// The first bad crossing among segments whose boxes overlap; `None` when
 /// over `budget` pairs.
 fn boxes(segs: Vec<Seg>, mut budget: usize) -> Option<Option<Found>> {
-    let tree = RTree::bulk_load(segs);
-    for a in tree.iter() {
-        for b in tree.locate_in_envelope_intersecting(&a.envelope()) {
+    let tree = box_tree(&segs, |s| line_rect(s.line));
+    for a in &segs {
+        // Set when the search stops: over budget (`None`) or a crossing.
+        let mut stop: Option<Option<Found>> = None;
+        until_near(&tree, line_rect(a.line), &mut |j| {
+            let b = &segs[j];
             // Each pair once.
             if (b.ring, b.idx) <= (a.ring, a.idx) {
-                continue;
+                return false;
             }
-            budget = budget.checked_sub(1)?;
-            if let Some(found) = line_intersection(a.line, b.line).and_then(|x| judge(a, b, x)) {
-                return Some(Some(found));
-            }
+            let Some(left) = budget.checked_sub(1) else {
+                stop = Some(None);
+                return true;
+            };
+            budget = left;
+            let found = line_intersection(a.line, b.line).and_then(|x| judge(a, b, x));
+            stop = found.map(Some);
+            stop.is_some()
+        });
+        match stop {
+            Some(None) => return None,
+            Some(found) => return Some(found),
+            None => {}
         }
     }
     Some(None)
@@ -1152,31 +1158,41 @@ fn nesting_problem(mp: &MultiPolygon, budget: &mut usize) -> Result<Option<Found
             .enumerate()
             .filter_map(|(i, p)| p.bounding_rect().map(|r| Part(i, r)))
             .collect();
-    let index = RTree::bulk_load(boxes.clone());
+    let index = box_tree(&boxes, |p| p.1);
     let mut locators: Vec<Option<Locator>> = (0..mp.0.len()).map(|_| None).collect();
     for Part(qi, q) in &boxes {
-        for Part(pi, p) in index
-            .locate_in_envelope_intersecting(&AABB::from_corners(q.min().into(), q.max().into()))
-        {
-            *budget = budget.checked_sub(1).ok_or(TooIntricate)?;
+        let mut stop: Option<Result<Found, TooIntricate>> = None;
+        until_near(&index, *q, &mut |k| {
+            let Part(pi, p) = &boxes[k];
+            let Some(left) = budget.checked_sub(1) else {
+                stop = Some(Err(TooIntricate));
+                return true;
+            };
+            *budget = left;
             let within = p.min().x <= q.min().x
                 && p.min().y <= q.min().y
                 && p.max().x >= q.max().x
                 && p.max().y >= q.max().y;
             if pi == qi || !within {
-                continue;
+                return false;
             }
             let poly = &mp.0[*pi];
             let of = locators[*pi].get_or_insert_with(|| {
                 Locator::new(std::iter::once(poly.exterior()).chain(poly.interiors()))
             });
-            if let Some((CoordPos::Inside, c)) = first_off(mp.0[*qi].exterior(), of, budget)? {
-                return Ok(Some((
+            stop = match first_off(mp.0[*qi].exterior(), of, budget) {
+                Err(e) => Some(Err(e)),
+                Ok(Some((CoordPos::Inside, c))) => Some(Ok((
                     format!("part #{qi} lies inside part #{pi}"),
                     format!("第 {qi} 部分位于第 {pi} 部分之内"),
                     c,
-                )));
-            }
+                ))),
+                Ok(_) => None,
+            };
+            stop.is_some()
+        });
+        if let Some(stop) = stop {
+            return stop.map(Some);
         }
     }
     Ok(None)
@@ -1186,35 +1202,15 @@ fn nesting_problem(mp: &MultiPolygon, budget: &mut usize) -> Result<Option<Found
 #[derive(Clone)]
 struct Part(usize, Rect);
 
-impl RTreeObject for Part {
-    type Envelope = AABB<[f64; 2]>;
-    fn envelope(&self) -> Self::Envelope {
-        AABB::from_corners(self.1.min().into(), self.1.max().into())
-    }
-}
-
-/// An edge of a ring, for ray casting.
-struct Edge(Line);
-
-impl RTreeObject for Edge {
-    type Envelope = AABB<[f64; 2]>;
-    fn envelope(&self) -> Self::Envelope {
-        AABB::from_corners(self.0.start.into(), self.0.end.into())
-    }
-}
-
 /// Where points are relative to some rings (even–odd rule), by casting a ray
-/// east and counting the edges it crosses.
-struct Locator(RTree<Edge>);
+/// east and counting the edges it crosses: the rings' edges and their index.
+struct Locator(Vec<Line>, RTree<BoxItem>);
 
 impl Locator {
     fn new<'r>(rings: impl IntoIterator<Item = &'r LineString>) -> Self {
-        Locator(RTree::bulk_load(
-            rings
-                .into_iter()
-                .flat_map(|r| r.lines().map(Edge))
-                .collect(),
-        ))
+        let edges: Vec<Line> = rings.into_iter().flat_map(|r| r.lines()).collect();
+        let tree = box_tree(&edges, |e| line_rect(*e));
+        Locator(edges, tree)
     }
 
     fn position(
@@ -1224,11 +1220,22 @@ impl Locator {
     ) -> Result<geo::coordinate_position::CoordPos, TooIntricate> {
         use geo::coordinate_position::CoordPos;
         use geo::{Kernel, Orientation};
-        let ray = AABB::from_corners([c.x, c.y], [f64::MAX, c.y]);
+        let ray = Rect::new(
+            c,
+            Coord {
+                x: f64::MAX,
+                y: c.y,
+            },
+        );
         let mut inside = false;
-        for Edge(e) in self.0.locate_in_envelope_intersecting(&ray) {
-            *budget = budget.checked_sub(1).ok_or(TooIntricate)?;
-            let (a, b) = (e.start, e.end);
+        let mut stop = None;
+        until_near(&self.1, ray, &mut |k| {
+            let Some(left) = budget.checked_sub(1) else {
+                stop = Some(Err(TooIntricate));
+                return true;
+            };
+            *budget = left;
+            let (a, b) = (self.0[k].start, self.0[k].end);
             let on_line = <f64 as geo::GeoNum>::Ker::orient2d(a, b, c) == Orientation::Collinear;
             if on_line
                 && c.x >= a.x.min(b.x)
@@ -1236,17 +1243,19 @@ impl Locator {
                 && c.y >= a.y.min(b.y)
                 && c.y <= a.y.max(b.y)
             {
-                return Ok(CoordPos::OnBoundary);
+                stop = Some(Ok(CoordPos::OnBoundary));
+                return true;
             }
             if (a.y > c.y) != (b.y > c.y) && a.x + (c.y - a.y) * (b.x - a.x) / (b.y - a.y) > c.x {
                 inside = !inside;
             }
-        }
-        Ok(if inside {
+            false
+        });
+        stop.unwrap_or(Ok(if inside {
             CoordPos::Inside
         } else {
             CoordPos::Outside
-        })
+        }))
     }
 }
 
