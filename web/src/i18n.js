@@ -480,12 +480,16 @@ export function pick(obj, base) {
   return (i18n.lang === 'en' ? obj[base + '_en'] : obj[base + '_zh']) ?? obj[base + '_zh'] ?? obj[base + '_en'] ?? '';
 }
 
-let nf, nfLang;
+// One formatter per language and number of digits: making one costs far more
+// than formatting, and callers alternate between digits.
+const formats = new Map();
 export function num(n, digits = 0) {
   if (n == null || Number.isNaN(n)) return '–';
-  if (nfLang !== i18n.lang + digits) {
-    nfLang = i18n.lang + digits;
+  const key = i18n.lang + digits;
+  let nf = formats.get(key);
+  if (!nf) {
     nf = new Intl.NumberFormat(i18n.lang === 'en' ? 'en-GB' : 'zh-CN', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+    formats.set(key, nf);
   }
   return nf.format(n);
 }

@@ -34,7 +34,13 @@ export function save(key, record) {
   // city-sized plan (tens of MB) stays under IndexedDB's limit for one value
   // (Chromium: 133 MB, which a 73 MB plan and its baseline as strings exceed).
   const rec = { ...record, savedAt: Date.now() };
-  for (const f of TEXTS) if (typeof rec[f] === 'string') rec[f] = new Blob([rec[f]], { type: 'application/geo+json' });
+  const blobs = new Map(); // right after a load the plan is the baseline: encode it once
+  for (const f of TEXTS) {
+    const text = rec[f];
+    if (typeof text !== 'string') continue;
+    if (!blobs.has(text)) blobs.set(text, new Blob([text], { type: 'application/geo+json' }));
+    rec[f] = blobs.get(text);
+  }
   return run('readwrite', (s) => s.put(rec, key));
 }
 
