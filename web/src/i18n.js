@@ -454,12 +454,12 @@ class I18n extends Evented {
 
 export const i18n = new I18n();
 
-/** A UI string; `{name}` placeholders are filled from params (as text). */
 /** A community's name as shown, or a stand-in naming its id when it has none. */
 export function shownName(c) {
   return c.name?.trim() ? c.name : t('unnamed', { id: c.id });
 }
 
+/** A UI string; `{name}` placeholders are filled from params (as text). */
 export function t(key, params) {
   const row = T[key];
   let s = row ? row[i18n.lang === 'en' ? 1 : 0] : key;
