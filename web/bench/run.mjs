@@ -98,9 +98,9 @@ const ENGINE_NEW = 'new Engine(text): parse, topology, evaluation (after a warm-
 
 const FULL_EVAL = 'Engine.fullEvaluation(): shequ_core::evaluate of the loaded plan, as Criterion times it natively (no parsing, a count handed back)';
 
-function rebuildNote(fe) {
-  const note = `undo/redo of a reassignment (${fe.compound}: ${fe.from}→${fe.to}): topology and evaluation rebuilt, Delta to JS, no parsing`;
-  return fe.rebuilt ? { spread_of: 'repetitions', note } : { spread_of: 'repetitions', note: note + ' — the Delta did not say nodes_changed: undo may no longer rebuild from scratch', warning: 'not a full rebuild' };
+function rebuildNote(rb) {
+  const note = `undo/redo of a reassignment (${rb.compound}: ${rb.from}→${rb.to}): topology and evaluation rebuilt, Delta to JS, no parsing`;
+  return rb.rebuilt ? { spread_of: 'repetitions', note } : { spread_of: 'repetitions', note: note + ' — the Delta did not say nodes_changed: undo may no longer rebuild from scratch', warning: 'not a full rebuild' };
 }
 
 // ---- turf.js in Node ---------------------------------------------------------------

@@ -175,13 +175,7 @@ impl Indices {
             .map(|c| rect_of(&c.geometry))
             .collect();
         Indices {
-            boxes: RTree::bulk_load(
-                rects
-                    .iter()
-                    .enumerate()
-                    .map(|(id, &rect)| BoxItem { rect, id })
-                    .collect(),
-            ),
+            boxes: box_tree(&rects, |r| *r),
             rects,
             outlines: plan
                 .communities

@@ -160,17 +160,6 @@ pub fn polygon_lines(p: &Polygon) -> impl Iterator<Item = Line> + '_ {
         .flat_map(LineString::lines)
 }
 
-pub fn box_index<'a>(items: impl Iterator<Item = (usize, &'a MultiPolygon)>) -> RTree<BoxItem> {
-    RTree::bulk_load(
-        items
-            .map(|(id, mp)| BoxItem {
-                rect: rect_of(mp),
-                id,
-            })
-            .collect(),
-    )
-}
-
 /// Whether some point of `edge` lies strictly inside a polygon, given the
 /// polygon's boundary segments (at least those that may meet `edge`) and a
 /// test for "strictly inside".

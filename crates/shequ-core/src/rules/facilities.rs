@@ -24,6 +24,7 @@ use geo::CoordinatePosition;
 
 use super::{Ctx, FindingExt};
 use crate::fmt::{int, real};
+use crate::model::ServiceCenter;
 use crate::report::Finding;
 
 /// Facility findings of community `i`.
@@ -145,24 +146,25 @@ pub fn community(ctx: &Ctx, i: usize, out: &mut Vec<Finding>) {
 
 /// Service centres named by several communities.
 pub fn shared_centers(ctx: &Ctx, out: &mut Vec<Finding>) {
-    let mut users: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    // Each centre (by id) with the communities naming it.
+    let mut users: BTreeMap<&str, (&ServiceCenter, Vec<usize>)> = BTreeMap::new();
     for (i, c) in ctx.plan.communities.iter().enumerate() {
         if let Some(center) = c
             .service_center
             .as_deref()
             .and_then(|id| ctx.plan.center(id))
         {
-            users.entry(center.id.as_str()).or_default().push(i);
+            users
+                .entry(center.id.as_str())
+                .or_insert_with(|| (center, Vec::new()))
+                .1
+                .push(i);
         }
     }
-    for (center_id, communities) in users {
+    for (center, communities) in users.into_values() {
         if communities.len() < 2 {
             continue;
         }
-        let center = ctx
-            .plan
-            .center(center_id)
-            .expect("users only holds resolved centres");
         let cname = if center.name.is_empty() {
             &center.id
         } else {
