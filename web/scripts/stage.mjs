@@ -1,6 +1,7 @@
 // Puts the files the build serves verbatim into public/: the wasm-pack output
 // (pkg/ → public/pkg/, served as static files so that a fresh module instance
-// can be imported after a crash) and the demo district.
+// can be imported after a crash), the small plan it warms up on, and the demo
+// district.
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -18,6 +19,9 @@ if (existsSync(pkg + '/shequ_wasm.js')) {
 } else {
   console.warn('stage: web/pkg/ not built yet (run `npm run wasm`); the page will say the engine is missing');
 }
+// The small plan the engine bridge warms the module up on (EngineBridge.warmUp), beside the module.
+const warmup = web + '../tests/data/warmup.geojson';
+if (existsSync(web + 'public/pkg') && existsSync(warmup)) cpSync(warmup, web + 'public/pkg/warmup.geojson');
 rmSync(web + 'public/pkg-import', { recursive: true, force: true });
 if (existsSync(web + 'pkg-import/shequ_import_wasm.js')) {
   cpSync(web + 'pkg-import', web + 'public/pkg-import', {

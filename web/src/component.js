@@ -156,6 +156,8 @@ class Shequ extends Evented {
     }
     if (this.options.planUrl) return this.loadUrl(this.options.planUrl);
     this._setStatus('empty');
+    // While the planner chooses a file.
+    this.bridge.warmUp(() => this.state.loaded);
     return true;
   }
 
@@ -178,10 +180,16 @@ class Shequ extends Evented {
   async loadUrl(url) {
     this._setStatus('loading', t('loading_plan'));
     try {
-      const res = await fetch(new URL(url, document.baseURI));
-      if (!res.ok) throw new Error(res.status + ' ' + res.statusText);
-      const name = decodeURIComponent(new URL(res.url).pathname.split('/').pop() || 'plan.geojson');
-      return this.loadText(await res.text(), name);
+      let arrived = false;
+      const download = fetch(new URL(url, document.baseURI)).then(async (res) => {
+        if (!res.ok) throw new Error(res.status + ' ' + res.statusText);
+        const name = decodeURIComponent(new URL(res.url).pathname.split('/').pop() || 'plan.geojson');
+        // Bytes, not text: the engine reads UTF-8 (no decoding here and re-encoding for it).
+        return { name, bytes: new Uint8Array(await res.arrayBuffer()) };
+      }).finally(() => { arrived = true; });
+      this.bridge.warmUp(() => arrived);
+      const { name, bytes } = await download;
+      return this.loadText(bytes, name);
     } catch (e) {
       this._setStatus(this.state.loaded ? null : 'empty');
       this.toast(t('file_unreadable', { name: String(url), err: e.message }), 'error', 10000);
@@ -193,7 +201,10 @@ class Shequ extends Evented {
     return this.loadUrl(this.options.demoUrl.href);
   }
 
-  /** Loads a plan; on a LoadError shows the problems and keeps the current plan. */
+  /**
+   * Loads a plan (GeoJSON text, or a file's bytes as a Uint8Array); on a
+   * LoadError shows the problems and keeps the current plan.
+   */
   loadText(text, fileName = 'plan.geojson') {
     performance.mark('shequ:read');
     try {
@@ -229,15 +240,16 @@ class Shequ extends Evented {
     this.fire('loaderror', { error: e });
   }
 
-  /** text: the plan as loaded, when it came as one text (else it is exported). */
+  /** text: the plan as loaded (text or bytes), when it came as one file (else it is exported). */
   _afterLoad(fileName, { fit, fresh, text = null }) {
     performance.mark('shequ:parsed');
     const b = this.bridge;
     const layers = {};
-    // Compounds and grid cells are read when first drawn or needed (state.layer()).
-    for (const name of ['barrier', 'service_center', 'street']) layers[name] = b.call('layer', name);
+    // Compounds, grid cells and the roads' features are read when first drawn
+    // or needed (state.layer()); the map draws roads from state.barrierLines().
+    for (const name of ['service_center', 'street']) layers[name] = b.call('layer', name);
     const prevSel = this.communities.selected;
-    this.state.setAll(b.call('report'), b.call('geometry'), layers, (name) => this.bridge.call('layer', name));
+    this.state.setAll(b.call('report'), b.call('geometry'), layers, (method, ...args) => this.bridge.call(method, ...args));
     const plan = text ?? b.call('exportPlan');
     if (fresh) {
       // The comparison is against the plan as first loaded; keep it for reloads.
@@ -718,6 +730,7 @@ export function mount(element, options = {}) {
     handles: () => app.editor.handles.list(),
     fit: () => app.view.fit(app.state.bbox()),
     get engineInstance() { return app.bridge.instance; },
+    get warmUpRuns() { return app.bridge.warmUpRuns; },
     // consultation and embedding (consult/, element.js, bridge.js)
     loadUrl: async (url) => { await app.ready; return app.loadUrl(url); },
     setProfile: (name) => app.setProfile(name),

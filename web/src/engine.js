@@ -38,6 +38,8 @@ export class EngineBridge extends Evented {
     this.options = options;
     this._instance = 0;
     this._mod = null;
+    this._warmed = null; // the module warmUp() ran on
+    this.warmUpRuns = 0; // for the tests
     this._engine = null;
     this._dead = false;
     this._journal = []; // [method, args] since the last checkpoint
@@ -47,6 +49,11 @@ export class EngineBridge extends Evented {
   get ready() { return !!this._engine && !this._dead; }
 
   async init() {
+    // The warm-up plan is fetched beside the module, before any plan: by the
+    // time a plan is being downloaded, warmUp() has it in hand.
+    this._warmupPlan ??= fetch(new URL('warmup.geojson', this.options.wasmUrl))
+      .then((res) => (res.ok ? res.arrayBuffer() : null))
+      .then((buf) => buf && new Uint8Array(buf), () => null); // not served: no warm-up
     this._mod = await this._import();
     return this;
   }
@@ -57,6 +64,38 @@ export class EngineBridge extends Evented {
     const mod = await import(/* @vite-ignore */ glue.href);
     await mod.default({ module_or_path: new URL('shequ_wasm_bg.wasm', glue) });
     return mod;
+  }
+
+  /**
+   * Runs the engine on a small plan shipped beside the module (warmup.geojson)
+   * while the page waits for something else — a plan downloading, a planner
+   * choosing a file — until `until()` says stop (checked between runs of a
+   * few tens of ms) or `budgetMs` has gone by. A fresh module runs its first
+   * call on code from the browser's baseline compiler (V8's Liftoff: 2–3×
+   * slower), which stays in use for the whole of a long call; calls like these
+   * get the hot functions recompiled by the optimising compiler first, so the
+   * real plan meets optimised code. It starts only after `delayMs`: a plan
+   * that arrives sooner is small, loads in a blink anyway, and should not
+   * wait for a warm-up run. Once per module; never throws.
+   */
+  async warmUp(until = () => false, { delayMs = 200, budgetMs = 600 } = {}) {
+    if (!this._mod || this._warmed === this._mod) return;
+    this._warmed = this._mod;
+    const [bytes] = await Promise.all([this._warmupPlan, new Promise((r) => setTimeout(r, delayMs))]);
+    const mod = this._mod;
+    const t0 = performance.now();
+    while (bytes && !until() && !this._dead && mod === this._mod && performance.now() - t0 < budgetMs) {
+      try {
+        const engine = new mod.Engine(bytes, 'warmup.geojson', '');
+        engine.report();
+        engine.geometry();
+        engine.free();
+        this.warmUpRuns += 1;
+      } catch {
+        return; // a trap leaves the module dead: the next real call finds out and recovers
+      }
+      await new Promise((r) => setTimeout(r, 0));
+    }
   }
 
   profiles() {

@@ -66,12 +66,21 @@ export class PlanState {
   layer(name) {
     if (!(name in this.layers) && this._fetch) {
       try {
-        this.layers[name] = this._fetch(name);
+        this.layers[name] = this._fetch('layer', name);
       } catch {
         return null; // the engine is restarting: asked again later
       }
     }
     return this.layers[name] ?? null;
+  }
+
+  /** Roads, lanes and rivers packed for drawing (BarrierLines), from the engine; null while it restarts. */
+  barrierLines() {
+    try {
+      return this._fetch?.('barrierLines') ?? null;
+    } catch {
+      return null;
+    }
   }
 
   _index(name) {
@@ -247,7 +256,7 @@ export class PlanState {
     // Read once, when first asked (then kept current by the Deltas).
     if (!this.planProps && this._fetch) {
       try {
-        this.setProps(this._fetch('community'));
+        this.setProps(this._fetch('layer', 'community'));
       } catch { /* the engine is restarting */ }
     }
     return this.planProps?.get(id) ?? {};

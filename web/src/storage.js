@@ -36,8 +36,8 @@ export function save(key, record) {
   const rec = { ...record, savedAt: Date.now() };
   const blobs = new Map(); // right after a load the plan is the baseline: encode it once
   for (const f of TEXTS) {
-    const text = rec[f];
-    if (typeof text !== 'string') continue;
+    const text = rec[f]; // a string, or the bytes of the file as loaded
+    if (typeof text !== 'string' && !(text instanceof Uint8Array)) continue;
     if (!blobs.has(text)) blobs.set(text, new Blob([text], { type: 'application/geo+json' }));
     rec[f] = blobs.get(text);
   }

@@ -264,6 +264,26 @@ describe('consultation mode', () => {
     await ctx2.close();
   });
 
+  test('a read-only file as the start plan, read as bytes while the engine warms up, opens read-only', async () => {
+    const ctx3 = await browser.newContext({ viewport: VIEWPORT, locale: 'zh-CN' });
+    // A slow download (the page's start plan): the engine warms up meanwhile on pkg/warmup.geojson.
+    await ctx3.route('**/demo.geojson', async (route) => {
+      await new Promise((r) => setTimeout(r, 1500));
+      await route.fulfill({ body: readOnlyText, contentType: 'application/geo+json' });
+    });
+    const { page: p, watch: w } = await watchedPage(ctx3, server.origin);
+    watches.push(w);
+    await p.goto(server.origin + '/index.html');
+    await p.waitForSelector('[data-testid="read-only-banner"]:visible');
+    assert.equal(await p.evaluate(() => window.shequ.readOnly), true);
+    assert.equal(int(await p.textContent(`[data-testid="households-${edit.from}"]`)), edit.after.from);
+    await p.click('[data-testid="tab-compare"]');
+    assert.ok(int(await p.textContent('[data-testid="households-moved"]')) > 0, 'the baseline came with the file');
+    assert.ok(w.requests.some((u) => u.endsWith('/pkg/warmup.geojson')));
+    assert.ok(await p.evaluate(() => window.shequ.warmUpRuns) > 0, 'the engine warmed up while the plan downloaded');
+    await ctx3.close();
+  });
+
   test('no console errors, no CSP violations, no request off the page', () => {
     for (const w of watches) {
       assert.deepEqual(w.errors, []);

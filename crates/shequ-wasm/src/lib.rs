@@ -11,7 +11,7 @@ use js_sys::{Array, Error, Float64Array, Object, Reflect, Uint32Array, Uint8Arra
 use serde::Serialize;
 use serde_json::Value;
 use shequ_core::load::{load_layers, LoadErrors, LoadOptions};
-use shequ_core::model::{CommunityKind, Layer, Plan};
+use shequ_core::model::{BarrierKind, CommunityKind, Layer, Plan};
 use shequ_core::profile::Profile;
 use shequ_core::session::{CenterPatch, CommunityPatch, Delta, EditError, Session};
 use wasm_bindgen::prelude::*;
@@ -34,11 +34,18 @@ pub struct Engine {
 
 #[wasm_bindgen]
 impl Engine {
-    /// Loads a plan (GeoJSON text). `profile`: '' for the default, a built-in
-    /// name, or the text of a TOML/JSON profile. Throws `LoadError`.
+    /// Loads a plan: GeoJSON text, or the bytes of a GeoJSON file (UTF-8, as
+    /// read: no conversion to and from a JavaScript string). `profile`: '' for
+    /// the default, a built-in name, or the text of a TOML/JSON profile.
+    /// Throws `LoadError`.
     #[wasm_bindgen(constructor)]
-    pub fn new(text: &str, file_name: &str, profile: &str) -> Result<Engine, JsValue> {
-        Self::from_files(&[(None, file_name, text)], profile)
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] plan: JsValue,
+        file_name: &str,
+        profile: &str,
+    ) -> Result<Engine, JsValue> {
+        let bytes = plan_bytes(&plan, "new Engine")?;
+        Self::from_files(&[(None, file_name, &bytes)], profile)
     }
 
     /// Loads a plan from several files: `[{layer, name, text}]`, `layer` null
@@ -48,7 +55,7 @@ impl Engine {
         struct File {
             layer: Option<String>,
             name: String,
-            text: String,
+            text: Vec<u8>,
         }
         let expects = |why: String| {
             Error::new(&format!(
@@ -77,7 +84,9 @@ impl Engine {
             list.push(File {
                 layer,
                 name: string("name")?,
-                text: string("text")?,
+                text: plan_bytes(&get("text").unwrap_or_default(), "fromLayers").map_err(|_| {
+                    expects(format!("item {i}: `text` must be a string or a Uint8Array"))
+                })?,
             });
         }
         let mut parsed = Vec::with_capacity(list.len());
@@ -89,18 +98,17 @@ impl Engine {
                         .ok_or_else(|| Error::new(&format!("{}: unknown layer {l:?}", f.name)))?,
                 ),
             };
-            parsed.push((layer, f.name.as_str(), f.text.as_str()));
+            parsed.push((layer, f.name.as_str(), &f.text[..]));
         }
         Self::from_files(&parsed, profile)
     }
 
-    fn from_files(files: &[(Option<Layer>, &str, &str)], profile: &str) -> Result<Engine, JsValue> {
+    fn from_files(
+        files: &[(Option<Layer>, &str, &[u8])],
+        profile: &str,
+    ) -> Result<Engine, JsValue> {
         let profile = profile_from(profile)?;
-        let inputs: Vec<(Option<Layer>, &str, &[u8])> = files
-            .iter()
-            .map(|(l, n, t)| (*l, *n, t.as_bytes()))
-            .collect();
-        let loaded = load_layers(&inputs, &LoadOptions::default()).map_err(load_error)?;
+        let loaded = load_layers(files, &LoadOptions::default()).map_err(load_error)?;
         Ok(Engine {
             session: Session::new(loaded.plan, profile),
             notes: loaded.notes,
@@ -137,6 +145,38 @@ impl Engine {
         pack(plan, plan.communities.iter().map(|c| c.id.as_str()))
     }
 
+    /// Roads, lanes and rivers for drawing, packed: `{kinds, kind, coords,
+    /// lines}` — one entry of `kind` per line (an index into `kinds`), lon,lat
+    /// pairs in `coords`, and in `lines` the pair where each line starts plus
+    /// the total. A city's 50,000 segments as JSON objects took longer to hand
+    /// over than to draw.
+    #[wasm_bindgen(js_name = barrierLines)]
+    pub fn barrier_lines(&self) -> JsValue {
+        let (mut kind, mut coords, mut lines) = (Vec::new(), Vec::new(), Vec::new());
+        for b in &self.session.plan().barriers {
+            let k = BarrierKind::ALL
+                .iter()
+                .position(|&k| k == b.kind)
+                .unwrap_or(0) as u8;
+            for line in &b.geometry.0 {
+                kind.push(k);
+                lines.push((coords.len() / 2) as u32);
+                coords.extend(line.0.iter().flat_map(|c| [c.x, c.y]));
+            }
+        }
+        lines.push((coords.len() / 2) as u32);
+        let kinds: Array = BarrierKind::ALL
+            .iter()
+            .map(|k| JsValue::from_str(k.as_str()))
+            .collect();
+        let o = Object::new();
+        set(&o, "kinds", &kinds.into());
+        set(&o, "kind", &Uint8Array::from(&kind[..]).into());
+        set(&o, "coords", &Float64Array::from(&coords[..]).into());
+        set(&o, "lines", &Uint32Array::from(&lines[..]).into());
+        o.into()
+    }
+
     /// One data layer as a GeoJSON FeatureCollection object.
     pub fn layer(&self, name: &str) -> Result<JsValue, JsValue> {
         let layer =
@@ -157,12 +197,14 @@ impl Engine {
 
     /// Compares from now on against this plan instead of the plan as first loaded.
     #[wasm_bindgen(js_name = setBaseline)]
-    pub fn set_baseline(&mut self, text: &str, file_name: &str) -> Result<(), JsValue> {
-        let loaded = load_layers(
-            &[(None, file_name, text.as_bytes())],
-            &LoadOptions::default(),
-        )
-        .map_err(load_error)?;
+    pub fn set_baseline(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] plan: JsValue,
+        file_name: &str,
+    ) -> Result<(), JsValue> {
+        let bytes = plan_bytes(&plan, "setBaseline")?;
+        let loaded = load_layers(&[(None, file_name, &bytes)], &LoadOptions::default())
+            .map_err(load_error)?;
         self.session.set_baseline(loaded.plan);
         Ok(())
     }
@@ -452,6 +494,21 @@ impl Engine {
             let _ = Reflect::set(&out, &"centers".into(), &to_js(&fc));
         }
         out
+    }
+}
+
+/// A plan handed over as text or as a file's bytes (`Uint8Array`, copied
+/// as is: a fraction of the cost of re-encoding a string of the same size).
+fn plan_bytes(plan: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
+    if let Some(text) = plan.as_string() {
+        return Ok(text.into_bytes());
+    }
+    match plan.dyn_ref::<Uint8Array>() {
+        Some(bytes) => Ok(bytes.to_vec()),
+        None => Err(Error::new(&format!(
+            "{what} expects the plan as GeoJSON text or a Uint8Array"
+        ))
+        .into()),
     }
 }
 

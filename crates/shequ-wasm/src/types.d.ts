@@ -17,6 +17,18 @@ export interface PackedGeometry {
   communities: Uint32Array;
 }
 
+/** Roads, lanes and rivers for drawing (`barrierLines()`), packed. */
+export interface BarrierLines {
+  /** Kind names, indexed by `kind`: 'road', 'lane', 'river'. */
+  kinds: string[];
+  /** The kind of each line (index into `kinds`). */
+  kind: Uint8Array;
+  /** lon0, lat0, lon1, lat1, … for every line. */
+  coords: Float64Array;
+  /** Point offset where each line starts, plus one final entry = total points. */
+  lines: Uint32Array;
+}
+
 /** Topology nodes (boundary vertices) for drawing drag handles. */
 export interface Nodes {
   /** Node ids, stable until the next structural edit (split, merge, create, delete, reassign, undo/redo of those). */

@@ -29,7 +29,7 @@ fn households(report: &JsValue, id: &str) -> f64 {
 
 #[wasm_bindgen_test]
 fn loads_and_reports() {
-    let e = Engine::new(&plan(), "plan.geojson", "").unwrap();
+    let e = Engine::new(plan().into(), "plan.geojson", "").unwrap();
     let r = e.report();
     assert_eq!(get(&r, "profile").as_string().unwrap(), "yangzhou-2022");
     assert_eq!(households(&r, "A"), 2500.0);
@@ -37,9 +37,69 @@ fn loads_and_reports() {
 }
 
 #[wasm_bindgen_test]
+fn a_plan_loads_from_its_bytes_as_from_its_text() {
+    let text = plan();
+    let from_text = Engine::new(text.as_str().into(), "plan.geojson", "").unwrap();
+    let bytes = js_sys::Uint8Array::from(text.as_bytes());
+    let from_bytes = Engine::new(bytes.into(), "plan.geojson", "").unwrap();
+    assert_eq!(from_bytes.export_plan(), from_text.export_plan());
+    assert_eq!(households(&from_bytes.report(), "A"), 2500.0);
+    let err = Engine::new(JsValue::from(42), "plan.geojson", "")
+        .err()
+        .unwrap();
+    let message = js_sys::Error::from(err).message().as_string().unwrap();
+    assert!(
+        message.contains("GeoJSON text or a Uint8Array"),
+        "{message}"
+    );
+}
+
+#[wasm_bindgen_test]
+fn barrier_lines_are_packed_by_kind() {
+    let mut plan = shequ_core::testing::row_plan(&[("A", &[1200]), ("B", &[900])]);
+    plan.barriers.push(shequ_core::model::Barrier {
+        id: "R1".into(),
+        kind: shequ_core::model::BarrierKind::River,
+        name: "古运河".into(),
+        geometry: geo::MultiLineString::new(vec![
+            geo::LineString::from(vec![(0.0, 0.0), (1.0, 0.0), (2.0, 0.5)]),
+            geo::LineString::from(vec![(5.0, 5.0), (6.0, 6.0)]),
+        ]),
+        extra: Default::default(),
+    });
+    let text = shequ_core::export::to_geojson_string(&plan);
+    let e = Engine::new(text.as_str().into(), "plan.geojson", "").unwrap();
+    let bl = e.barrier_lines();
+    let kinds: Vec<String> = Array::from(&get(&bl, "kinds"))
+        .iter()
+        .map(|k| k.as_string().unwrap())
+        .collect();
+    let kind = js_sys::Uint8Array::from(get(&bl, "kind")).to_vec();
+    let lines = Uint32Array::from(get(&bl, "lines")).to_vec();
+    let coords = Float64Array::from(get(&bl, "coords")).to_vec();
+    let rivers: Vec<usize> = (0..kind.len())
+        .filter(|&i| kinds[kind[i] as usize] == "river")
+        .collect();
+    assert_eq!(
+        rivers.len(),
+        2,
+        "one entry per line of the river's MultiLineString"
+    );
+    let first = lines[rivers[0]] as usize;
+    assert_eq!(lines[rivers[0] + 1] as usize - first, 3);
+    assert_eq!(
+        &coords[2 * first..2 * first + 6],
+        &[0.0, 0.0, 1.0, 0.0, 2.0, 0.5]
+    );
+    assert_eq!(*lines.last().unwrap() as usize * 2, coords.len());
+}
+
+#[wasm_bindgen_test]
 fn bad_file_throws_a_load_error_naming_the_field() {
     let text = plan().replacen("\"households\":1200", "\"households\":-5", 1);
-    let err = Engine::new(&text, "bad.geojson", "").err().unwrap();
+    let err = Engine::new(text.as_str().into(), "bad.geojson", "")
+        .err()
+        .unwrap();
     assert_eq!(get(&err, "name").as_string().unwrap(), "LoadError");
     let errors: Array = get(&err, "errors").unchecked_into();
     let first = errors.get(0);
@@ -53,7 +113,7 @@ fn bad_file_throws_a_load_error_naming_the_field() {
 
 #[wasm_bindgen_test]
 fn geometry_is_packed() {
-    let e = Engine::new(&plan(), "plan.geojson", "").unwrap();
+    let e = Engine::new(plan().into(), "plan.geojson", "").unwrap();
     let g = e.geometry();
     let coords: Float64Array = get(&g, "coords").unchecked_into();
     let rings: Uint32Array = get(&g, "rings").unchecked_into();
@@ -66,7 +126,7 @@ fn geometry_is_packed() {
 
 #[wasm_bindgen_test]
 fn drag_returns_a_delta_and_undo_restores() {
-    let mut e = Engine::new(&plan(), "plan.geojson", "").unwrap();
+    let mut e = Engine::new(plan().into(), "plan.geojson", "").unwrap();
     let nodes = e.nodes(119.4099, 32.3899, 119.4101, 32.4001);
     let ids: Uint32Array = get(&nodes, "ids").unchecked_into();
     assert_eq!(ids.length(), 2, "the two ends of the shared edge");
@@ -101,7 +161,7 @@ fn drag_returns_a_delta_and_undo_restores() {
 
 #[wasm_bindgen_test]
 fn refused_edits_throw_edit_errors() {
-    let mut e = Engine::new(&plan(), "plan.geojson", "").unwrap();
+    let mut e = Engine::new(plan().into(), "plan.geojson", "").unwrap();
     let err = e.merge("A", "nope").err().unwrap();
     assert_eq!(get(&err, "name").as_string().unwrap(), "EditError");
     assert_eq!(get(&err, "code").as_string().unwrap(), "edit.no_community");
@@ -112,7 +172,7 @@ fn refused_edits_throw_edit_errors() {
 
 #[wasm_bindgen_test]
 fn property_patch_changes_findings() {
-    let mut e = Engine::new(&plan(), "plan.geojson", "").unwrap();
+    let mut e = Engine::new(plan().into(), "plan.geojson", "").unwrap();
     let patch = js_sys::JSON::parse(r#"{"committee_size": 12, "name": "文昌社区"}"#).unwrap();
     let d = e.update_community("A", patch).unwrap();
     let added: Array = get(&get(&d, "findings"), "added").unchecked_into();
@@ -126,9 +186,9 @@ fn property_patch_changes_findings() {
 fn profiles_are_listed_and_chosen() {
     let list: Array = Engine::profiles().unchecked_into();
     assert_eq!(list.length(), 2);
-    let e = Engine::new(&plan(), "plan.geojson", "national-2025").unwrap();
+    let e = Engine::new(plan().into(), "plan.geojson", "national-2025").unwrap();
     assert_eq!(e.profile(), "national-2025");
-    let err = Engine::new(&plan(), "plan.geojson", "[scale]\nnope = 1")
+    let err = Engine::new(plan().into(), "plan.geojson", "[scale]\nnope = 1")
         .err()
         .unwrap();
     assert_eq!(get(&err, "name").as_string().unwrap(), "ProfileError");

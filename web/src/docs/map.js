@@ -89,7 +89,7 @@ export function sheetMap(ctx, id, sizhi, text) {
   const bounding = new Set();
   for (const side of ['east', 'south', 'west', 'north']) for (const b of sizhi?.[side] ?? []) if (b.kind !== 'community' && b.kind !== 'street') bounding.add(b.name ? 'name:' + b.name : 'id:' + b.id);
   const named = new Map();
-  for (const f of state.layers?.barrier?.features ?? []) {
+  for (const f of state.layer?.('barrier')?.features ?? []) {
     const ls = lines(f.geometry);
     if (!ls.length || !overlaps(lineBbox(ls), view)) continue;
     const pr = f.properties ?? {};

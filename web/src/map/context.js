@@ -72,20 +72,25 @@ export class ContextLayers {
     this._ready = { compound: false, grid: false };
     const layers = this._state.layers ?? {};
     const r = (p) => this._view.paint(p);
-    const lines = (g) => (g?.type === 'LineString' ? [g.coordinates] : g?.type === 'MultiLineString' ? g.coordinates : []).map((l) => l.map(([x, y]) => [y, x]));
 
     // Roads, lanes and rivers: one path per kind and stroke (not one per
     // feature): a few canvas paths to keep, clip and stroke instead of thousands.
+    // Read packed, and made LatLngs once for all the strokes of a kind.
     const byKind = new Map();
-    for (const f of layers.barrier?.features ?? []) {
-      const kind = barrierStyles[f.properties?.kind] ? f.properties.kind : 'road';
+    const bl = this._state.barrierLines?.();
+    for (let i = 0; bl && i < bl.kind.length; i++) {
+      const kind = barrierStyles[bl.kinds[bl.kind[i]]] ? bl.kinds[bl.kind[i]] : 'road';
       const list = byKind.get(kind) ?? byKind.set(kind, []).get(kind);
-      for (const l of lines(f.geometry)) list.push(l);
+      const line = [];
+      for (let p = bl.lines[i]; p < bl.lines[i + 1]; p++) line.push(L.latLng(bl.coords[2 * p + 1], bl.coords[2 * p]));
+      list.push(line);
     }
+    // A road's casing and its fill: one path stroked twice (ZCanvas `strokes`),
+    // every casing of the kind under every fill, projected and clipped once.
     for (const [kind, latlngs] of byKind) {
-      for (const style of barrierStyles[kind]) {
-        this._groups.barrier.addLayer(L.polyline(latlngs, { ...style, lineCap: 'round', lineJoin: 'round', ...r('shequ-barriers'), interactive: false }));
-      }
+      const strokes = barrierStyles[kind];
+      const weight = Math.max(...strokes.map((x) => x.weight)); // Leaflet pads the path's pixel bounds by it
+      this._groups.barrier.addLayer(L.polyline(latlngs, { ...strokes[0], weight, strokes, lineCap: 'round', lineJoin: 'round', ...r('shequ-barriers'), interactive: false }));
     }
     for (const f of layers.street?.features ?? []) {
       this._groups.street.addLayer(L.polygon(geojsonPolys(f.geometry), { ...streetStyle, ...r('shequ-street'), interactive: false }));

@@ -84,21 +84,35 @@ export class LabelLayer {
     let l = this._labels.get(id);
     if (!l) {
       // The element is made when the label is first a candidate (_dom).
-      l = { div: null, name: null, hh: null, nameText: '', hhText: '', status: '', w: 0, h: 0, len: -1, shown: false, x: NaN, y: NaN, anchor: null };
+      l = { div: null, name: null, hh: null, nameText: '', hhText: '', status: '', w: 0, h: 0, len: -1, shown: false, x: NaN, y: NaN, anchor: null, stale: true };
       this._labels.set(id, l);
     }
-    l.nameText = shownName(c);
     l.hh_n = c.households_total;
-    l.hhText = t('hh_long', { n: num(c.households_total) });
-    l.status = c.status;
-    // Digits are about as wide as each other: measure again when the length changes.
-    const len = l.nameText.length * 1000 + l.hhText.length;
-    if (len !== l.len) {
-      l.len = len;
-      l.w = 0;
+    // Texts and anchor are worked out when the label is first a candidate
+    // (_fill): at a city's zoom most communities are too small for one.
+    l.stale = true;
+    if (moved) l.anchor = null;
+    if (l.div) this._fill(id, l);
+  }
+
+  /** The label's texts and anchor, if out of date. */
+  _fill(id, l) {
+    if (l.stale) {
+      const c = this._state.communities.get(id);
+      l.stale = false;
+      l.nameText = shownName(c);
+      l.hhText = t('hh_long', { n: num(c.households_total) });
+      l.status = c.status;
+      // Digits are about as wide as each other: measure again when the length changes.
+      const len = l.nameText.length * 1000 + l.hhText.length;
+      if (len !== l.len) {
+        l.len = len;
+        l.w = 0;
+      }
+      if (l.div) this._text(l);
     }
-    if (l.div) this._text(l);
-    if (moved || !l.anchor) l.anchor = labelPoint(shape.polys);
+    l.anchor ??= labelPoint(this._state.shapes.get(id).polys);
+    return l.anchor;
   }
 
   _dom(l) {
@@ -164,13 +178,18 @@ export class LabelLayer {
     for (const id of this._sorted()) {
       const l = this._labels.get(id);
       const b = this._state.shapes.get(id)?.bbox;
-      const inView = l?.anchor && b && b[0] <= e0 && b[2] >= w0 && b[1] <= n0 && b[3] >= s0;
+      const inView = l && b && b[0] <= e0 && b[2] >= w0 && b[1] <= n0 && b[3] >= s0;
       if (!inView) {
         if (l) this._hide(l);
         continue;
       }
       const sw = map.latLngToContainerPoint([b[1], b[0]]), ne = map.latLngToContainerPoint([b[3], b[2]]);
       const bw = ne.x - sw.x, bh = sw.y - ne.y;
+      const tiny = bw < MIN_W || bh < MIN_H;
+      if ((tiny && id !== this.selected) || !this._fill(id, l)) {
+        this._hide(l);
+        continue;
+      }
       // Not measured yet: a generous guess of the width decides whether to measure at all.
       const w = l.w || Math.max(l.nameText.length * 15, l.hhText.length * 7) * 0.75;
       if ((bw < Math.max(MIN_W, w * 0.7) || bh < MIN_H) && id !== this.selected) {

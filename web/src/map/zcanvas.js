@@ -105,6 +105,21 @@ export const ZCanvas = L.Canvas.extend({
     else this._redrawRequest ||= L.Util.requestAnimFrame(this._redraw, this);
   },
 
+  /** A path with `options.strokes` ([{color, weight, opacity}]) is stroked once per entry, in order. */
+  _fillStroke(ctx, layer) {
+    const { strokes, lineCap, lineJoin } = layer.options;
+    if (!strokes) return L.Canvas.prototype._fillStroke.call(this, ctx, layer);
+    ctx.setLineDash?.([]);
+    ctx.lineCap = lineCap;
+    ctx.lineJoin = lineJoin;
+    for (const s of strokes) {
+      ctx.globalAlpha = s.opacity ?? 1;
+      ctx.lineWidth = s.weight;
+      ctx.strokeStyle = s.color;
+      ctx.stroke();
+    }
+  },
+
   _draw() {
     const bounds = this._redrawBounds;
     const ctx = this._ctx;

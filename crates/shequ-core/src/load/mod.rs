@@ -46,7 +46,9 @@ mod input;
 mod properties;
 mod stream;
 
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use geojson::JsonObject;
 use serde::de::DeserializeSeed;
@@ -115,6 +117,7 @@ pub fn load_layers(
         more: 0,
         notes: Vec::new(),
         origins: HashMap::new(),
+        file: "".into(),
         layers_seen: [0; Layer::ALL.len()],
     };
     for (layer, file, bytes) in files {
@@ -137,7 +140,8 @@ pub fn load_layers(
 /// Where a feature came from, for cross-feature errors (duplicate ids, references).
 #[derive(Debug, Clone)]
 struct Origin {
-    file: String,
+    /// Shared by every feature of the file.
+    file: Rc<str>,
     index: usize,
 }
 
@@ -150,6 +154,8 @@ struct Loader<'o> {
     more: usize,
     notes: Vec<LoadNote>,
     origins: HashMap<(Layer, String), Origin>,
+    /// The name of the file being read, for [`Origin`]s.
+    file: Rc<str>,
     /// Features read per layer (in `Layer::ALL` order), valid or not.
     layers_seen: [usize; Layer::ALL.len()],
 }
@@ -165,6 +171,7 @@ impl Loader<'_> {
     }
 
     fn read_file(&mut self, file: &str, layer: Option<Layer>, bytes: &[u8]) {
+        self.file = file.into();
         let text = match input::text(file, bytes, self.opts) {
             Ok(t) => t,
             Err(e) => {
@@ -391,13 +398,23 @@ impl Loader<'_> {
         let (Some(id), Some(shape)) = (id, shape) else {
             return;
         };
-        if let Some(first) = self.origins.get(&(layer, id.clone())) {
-            let place = if first.file == file {
+        let first = match self.origins.entry((layer, id.clone())) {
+            Entry::Vacant(v) => {
+                v.insert(Origin {
+                    file: Rc::clone(&self.file),
+                    index,
+                });
+                None
+            }
+            Entry::Occupied(o) => Some(o.get().clone()),
+        };
+        if let Some(first) = first {
+            let place = if *first.file == *file {
                 format!("feature #{}", first.index)
             } else {
                 format!("feature #{} of {}", first.index, first.file)
             };
-            let place_zh = if first.file == file {
+            let place_zh = if *first.file == *file {
                 format!("第 {} 号要素", first.index)
             } else {
                 format!("{} 的第 {} 号要素", first.file, first.index)
@@ -420,13 +437,6 @@ impl Loader<'_> {
             );
             return;
         }
-        self.origins.insert(
-            (layer, id.clone()),
-            Origin {
-                file: file.to_string(),
-                index,
-            },
-        );
         match layer {
             Layer::Community => {
                 let name = f.string("name").unwrap_or_default();
@@ -584,7 +594,7 @@ impl Loader<'_> {
                 )
             };
             self.errors.push(LoadError {
-                file: origin.file.clone(),
+                file: origin.file.to_string(),
                 feature_index: Some(origin.index),
                 feature_id: Some(c.id.clone()),
                 layer: Some("community"),
