@@ -49,7 +49,7 @@ impl Engine {
     }
 
     /// Loads a plan from several files: `[{layer, name, text}]`, `layer` null
-    /// when the features say their own layer.
+    /// when the features say their own layer, `text` GeoJSON text or bytes.
     #[wasm_bindgen(js_name = fromLayers)]
     pub fn from_layers(files: JsValue, profile: &str) -> Result<Engine, JsValue> {
         struct File {
