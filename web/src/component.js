@@ -334,6 +334,7 @@ class Shequ extends Evented {
   _committed(changes) {
     // The Delta carries the properties and centres: no whole-plan export here
     // (the autosave exports the plan once the edits pause).
+    if (changes.counts) this.context.updateCounts(changes.counts);
     if (changes.centers) {
       this.context.resetCenters();
       this.context.selectCenter(this.selectedCenter);

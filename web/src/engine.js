@@ -21,7 +21,7 @@ export class EngineCrashed extends Error {
 /** Engine methods that change the plan: journalled until the next checkpoint. */
 const EDITS = new Set([
   'insertVertex', 'deleteVertex', 'reassign', 'split', 'merge', 'createCommunity', 'deleteCommunity',
-  'updateCommunity', 'updateCenter', 'undo', 'redo', 'setBaseline',
+  'updateCommunity', 'updateCenter', 'setHouseholds', 'undo', 'redo', 'setBaseline',
 ]);
 
 export function isTrap(e) {
@@ -49,11 +49,6 @@ export class EngineBridge extends Evented {
   get ready() { return !!this._engine && !this._dead; }
 
   async init() {
-    // The warm-up plan is fetched beside the module, before any plan: by the
-    // time a plan is being downloaded, warmUp() has it in hand.
-    this._warmupPlan ??= fetch(new URL('warmup.geojson', this.options.wasmUrl))
-      .then((res) => (res.ok ? res.arrayBuffer() : null))
-      .then((buf) => buf && new Uint8Array(buf), () => null); // not served: no warm-up
     this._mod = await this._import();
     return this;
   }
@@ -81,20 +76,37 @@ export class EngineBridge extends Evented {
   async warmUp(until = () => false, { delayMs = 200, budgetMs = 600 } = {}) {
     if (!this._mod || this._warmed === this._mod) return;
     this._warmed = this._mod;
+    // Fetched during the delay (15 kB gzipped, beside the module); a host that
+    // never waits for anything never fetches it.
+    this._warmupPlan ??= fetch(new URL('warmup.geojson', this.options.wasmUrl))
+      .then((res) => (res.ok ? res.arrayBuffer() : null))
+      .then((buf) => buf && new Uint8Array(buf), () => null); // not served: no warm-up
     const [bytes] = await Promise.all([this._warmupPlan, new Promise((r) => setTimeout(r, delayMs))]);
     const mod = this._mod;
     const t0 = performance.now();
     while (bytes && !until() && !this._dead && mod === this._mod && performance.now() - t0 < budgetMs) {
       try {
-        const engine = new mod.Engine(bytes, 'warmup.geojson', '');
-        engine.report();
-        engine.geometry();
-        engine.free();
+        this.evaluateAside(bytes, 'warmup.geojson');
         this.warmUpRuns += 1;
       } catch {
         return; // a trap leaves the module dead: the next real call finds out and recovers
       }
       await new Promise((r) => setTimeout(r, 0));
+    }
+  }
+
+  /**
+   * The report and outlines of `plan` from a throwaway Engine beside the
+   * planner's, which is not touched (the comparison's "before", the warm-up).
+   * Throws the engine's LoadError for a plan it cannot read.
+   */
+  evaluateAside(plan, fileName, profile = '') {
+    if (!this._mod) throw new Error('engine not ready');
+    const engine = new this._mod.Engine(plan, fileName, profile);
+    try {
+      return { report: engine.report(), geometry: engine.geometry() };
+    } finally {
+      engine.free();
     }
   }
 

@@ -184,6 +184,7 @@ export class PlanState {
       for (const p of delta.properties) this.planProps.set(String(p.id), p);
     }
     if (delta.centers) changes.centers = this.setCenters(delta.centers);
+    if (delta.compounds) changes.counts = this.setCounts(delta.compounds);
     this.revision++;
     return changes;
   }
@@ -240,6 +241,19 @@ export class PlanState {
       const p = f.properties ?? {};
       this.planProps.set(String(p.id ?? f.id), p);
     }
+  }
+
+  /**
+   * New household counts of compounds (`[{id, households, planned_households}]`),
+   * into their features when read already; returns the ids.
+   */
+  setCounts(counts) {
+    const features = this.layers.compound ? this.features.compound : null;
+    for (const c of counts) {
+      const p = features?.get(String(c.id))?.properties;
+      if (p) Object.assign(p, { households: c.households, planned_households: c.planned_households });
+    }
+    return counts.map((c) => String(c.id));
   }
 
   /** The service centres (a FeatureCollection); returns whether any changed. */

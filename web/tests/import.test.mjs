@@ -251,6 +251,45 @@ describe('importing real files', () => {
     assert.equal(await page.textContent('[data-testid="totals"]'), before);
   });
 
+  test('a households table joined to the plan being edited is one undoable edit, not a new plan', async () => {
+    const loads = await page.evaluate(() => window.__loads.length);
+    const households = (p) => new Map(p.features.filter((f) => f.properties.layer === 'compound').map((f) => [f.properties.name, f.properties.households ?? 0]));
+    const before = households(await plan());
+    const totalBefore = (await page.evaluate(() => window.shequ.getReport())).totals.households_total;
+    const undoTitle = () => page.getAttribute('[data-testid="undo"]', 'title');
+    // The street office's newer counts: the fixture's table with three rows
+    // changed, saved as Excel's "CSV UTF-8" (with a BOM).
+    const csv = new TextDecoder('gbk').decode(fixture('households_gbk.csv')).trim().split('\n').slice(1).map((l) => l.split(','))
+      .map(([n, h], i) => [n, String(Number(h) + (i < 3 ? 7 * (i + 1) : 0))]);
+    const text = '\ufeff小区名称,户数\n' + csv.map((r) => r.join(',')).join('\n') + '\n';
+    await pick([{ name: '户数更新.csv', mimeType: 'text/csv', buffer: Buffer.from(text, 'utf8') }]);
+    await page.waitForSelector('[data-testid="join-dialog"]');
+    await page.click('[data-testid="join-ok"]');
+    await page.waitForSelector('[data-testid="join-dialog"]', { state: 'detached' });
+    await page.waitForFunction((t) => window.shequ.getReport().totals.households_total !== t, totalBefore);
+    assert.equal(await page.evaluate(() => window.__loads.length), loads, 'no new plan was loaded');
+    // The counts are the table's, compound by compound.
+    const after = households(await plan());
+    const changed = csv.filter(([n, h]) => before.has(n) && before.get(n) !== Number(h));
+    assert.equal(changed.length, 3, 'the table changes three counts');
+    for (const [n, h] of changed) assert.equal(after.get(n), Number(h), n);
+    const report = await page.evaluate(() => window.shequ.getReport());
+    const sum = (await plan()).features.filter((f) => f.properties.layer === 'compound')
+      .reduce((s, f) => s + (f.properties.households ?? 0) + (f.properties.planned_households ?? 0), 0);
+    assert.equal(report.totals.households_total, sum);
+    assert.equal(int(await page.textContent('[data-testid="total-households"]')), sum);
+    // The comparison is still with the plan as loaded: it shows the change.
+    assert.ok(report.comparison.households.length > 0, 'communities whose households changed are compared');
+    assert.match(await undoTitle(), /户数更新\.csv/);
+    await page.keyboard.press('Control+z');
+    await page.waitForFunction((t) => window.shequ.getReport().totals.households_total === t, totalBefore);
+    assert.deepEqual(households(await plan()), before);
+    assert.equal(int(await page.textContent('[data-testid="total-households"]')), totalBefore);
+    await page.keyboard.press('Control+Shift+z');
+    await page.waitForFunction((t) => window.shequ.getReport().totals.households_total === t, sum);
+    assert.deepEqual(households(await plan()), after);
+  });
+
   test('a Shapefile without .prj: the zone must be chosen; a wrong system is flagged', async () => {
     await pick(['demo_4549_nocpg.zip']);
     await page.waitForSelector('[data-testid="import-dialog"]');

@@ -825,7 +825,7 @@ mod tests {
     use geo::Coord;
     use proptest::prelude::*;
 
-    use crate::session::{CommunityPatch, Session};
+    use crate::session::{CommunityPatch, HouseholdsChange, Session};
     use crate::testing::grid_plan;
     use crate::topology::NodeId;
     use crate::{evaluate_against, Profile};
@@ -853,6 +853,8 @@ mod tests {
         Insert(usize, f64),
         Delete(usize),
         Rename(usize),
+        /// Set a compound's households (a households table joined).
+        Households(usize, u32),
         Undo,
     }
 
@@ -862,6 +864,7 @@ mod tests {
             2 => (0usize..1000, 0.1f64..0.9).prop_map(|(e, t)| Op::Insert(e, t)),
             1 => (0usize..1000).prop_map(Op::Delete),
             1 => (0usize..9).prop_map(Op::Rename),
+            1 => (0usize..1000, 0u32..4000).prop_map(|(k, h)| Op::Households(k, h)),
             1 => Just(Op::Undo),
         ]
     }
@@ -932,6 +935,11 @@ mod tests {
                     Op::Rename(i) => {
                         let id = s.plan().communities[i % s.plan().communities.len()].id.clone();
                         s.update_community(&id, &CommunityPatch { name: Some(format!("{id}社区")), committee_size: Some(Some(5)), ..Default::default() }).unwrap();
+                    }
+                    Op::Households(pick, households) => {
+                        let c = &s.plan().compounds[pick % s.plan().compounds.len()];
+                        let ch = HouseholdsChange { compound: c.id.clone(), households, planned_households: c.planned_households };
+                        s.set_households(&[ch], "hh.csv").unwrap();
                     }
                     Op::Undo => {
                         s.undo();

@@ -348,3 +348,17 @@ impl Plan {
 pub fn exteriors(mp: &MultiPolygon) -> impl Iterator<Item = &LineString> {
     mp.0.iter().map(|p| p.exterior())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn barrier_kinds_are_listed_in_declaration_order() {
+        // The WASM binding hands a kind over as `kind as u8`, an index into ALL.
+        for (i, k) in BarrierKind::ALL.into_iter().enumerate() {
+            assert_eq!(k as usize, i, "{k:?}");
+            assert_eq!(BarrierKind::parse(k.as_str()), Some(k));
+        }
+    }
+}

@@ -122,6 +122,8 @@ pub struct Delta {
     /// Communities whose stored record changed (any property, including
     /// `extra`), even when their report did not: forms showing them refresh.
     pub edited: Vec<String>,
+    /// Compounds whose household counts changed (ids).
+    pub compounds: Vec<String>,
 }
 
 /// Changes to a list, as removals (indices before) and insertions (indices after).
@@ -132,6 +134,13 @@ struct ListPatch<T> {
 }
 
 impl<T: Clone + PartialEq> ListPatch<T> {
+    fn none() -> Self {
+        ListPatch {
+            removed: Vec::new(),
+            inserted: Vec::new(),
+        }
+    }
+
     /// The patch from `before` to `after`; items are matched by `key`, and
     /// unchanged items must keep their relative order (edits never reorder).
     fn diff(before: &[T], after: &[T], key: impl Fn(&T) -> &str) -> Self {
@@ -180,6 +189,7 @@ struct Step {
     label: Label,
     communities: ListPatch<Community>,
     centers: ListPatch<ServiceCenter>,
+    compounds: ListPatch<Compound>,
 }
 
 #[derive(Debug, Clone)]
@@ -320,6 +330,7 @@ impl Session {
                 c.id.as_str()
             }),
             centers: ListPatch::diff(&before.centers, &self.plan.centers, |c| c.id.as_str()),
+            compounds: ListPatch::none(),
         };
         let centers_changed = !step.centers.is_empty();
         let edited = step
@@ -474,6 +485,7 @@ impl Session {
             node: None,
             centers_changed: false,
             edited: Vec::new(),
+            compounds: Vec::new(),
         }
     }
 
@@ -1195,6 +1207,79 @@ impl Session {
         ))
     }
 
+    /// Sets compounds' household counts, as the households table `source`
+    /// joined to the plan says: one undo step. Unchanged counts are skipped;
+    /// for a compound named twice the last counts hold. Counts the loader
+    /// would refuse are refused here, so that the plan always exports to a
+    /// file that loads again.
+    pub fn set_households(
+        &mut self,
+        changes: &[HouseholdsChange],
+        source: &str,
+    ) -> Result<Delta, EditError> {
+        if self.drag.is_some() {
+            let _ = self.cancel_drag();
+        }
+        let max = crate::load::LoadOptions::default().max_households_per_compound;
+        if let Some(ch) = changes
+            .iter()
+            .find(|ch| ch.households > max || ch.planned_households > max)
+        {
+            return Err(refuse(
+                "edit.bad_households",
+                format!("小区 {:?} 的户数超过 {max}，请核对户数表", ch.compound),
+                format!(
+                    "compound {:?}: more than {max} households; check the households table",
+                    ch.compound
+                ),
+            ));
+        }
+        let index: HashMap<&str, usize> = self
+            .plan
+            .compounds
+            .iter()
+            .enumerate()
+            .map(|(k, c)| (c.id.as_str(), k))
+            .collect();
+        let mut counts = std::collections::BTreeMap::new();
+        for ch in changes {
+            let k = *index
+                .get(ch.compound.as_str())
+                .ok_or_else(|| no_feature("compound", &ch.compound))?;
+            counts.insert(k, (ch.households, ch.planned_households));
+        }
+        let mut patch = ListPatch::none();
+        for (k, (households, planned_households)) in counts {
+            let old = &self.plan.compounds[k];
+            if (old.households, old.planned_households) != (households, planned_households) {
+                let new = Compound {
+                    households,
+                    planned_households,
+                    ..old.clone()
+                };
+                patch.removed.push((k, old.clone()));
+                patch.inserted.push((k, new));
+            }
+        }
+        patch.apply(&mut self.plan.compounds);
+        let compounds = patch.inserted.iter().map(|(_, c)| c.id.clone()).collect();
+        if !patch.is_empty() {
+            self.undo.push(Step {
+                label: label(
+                    format!("导入户数表 {source}"),
+                    format!("households from {source}"),
+                ),
+                communities: ListPatch::none(),
+                centers: ListPatch::none(),
+                compounds: patch,
+            });
+            self.redo.clear();
+        }
+        let mut delta = self.refresh(Vec::new(), Update::Rebuilt);
+        delta.compounds = compounds;
+        Ok(delta)
+    }
+
     // ---- history ---------------------------------------------------------
 
     pub fn can_undo(&self) -> bool {
@@ -1220,40 +1305,48 @@ impl Session {
         let step = self.undo.pop()?;
         step.communities.revert(&mut self.plan.communities);
         step.centers.revert(&mut self.plan.centers);
+        step.compounds.revert(&mut self.plan.compounds);
         let geometry = step
             .communities
             .removed
             .iter()
             .map(|(_, c)| c.id.clone())
             .collect();
-        let centers = !step.centers.is_empty();
+        let delta = self.after_history(geometry, &step);
         self.redo.push(step);
-        Some(self.after_history(geometry, centers))
+        Some(delta)
     }
 
     pub fn redo(&mut self) -> Option<Delta> {
         let step = self.redo.pop()?;
         step.communities.apply(&mut self.plan.communities);
         step.centers.apply(&mut self.plan.centers);
+        step.compounds.apply(&mut self.plan.compounds);
         let geometry = step
             .communities
             .inserted
             .iter()
             .map(|(_, c)| c.id.clone())
             .collect();
-        let centers = !step.centers.is_empty();
+        let delta = self.after_history(geometry, &step);
         self.undo.push(step);
-        Some(self.after_history(geometry, centers))
+        Some(delta)
     }
 
-    fn after_history(&mut self, geometry: Vec<String>, centers_changed: bool) -> Delta {
+    fn after_history(&mut self, geometry: Vec<String>, step: &Step) -> Delta {
         let geometry = geometry
             .into_iter()
             .filter(|id: &String| self.plan.community(id).is_some())
             .collect();
         let mut delta = self.refresh(geometry, Update::Rebuild);
-        delta.centers_changed = centers_changed;
+        delta.centers_changed = !step.centers.is_empty();
         delta.edited = delta.geometry.clone();
+        delta.compounds = step
+            .compounds
+            .inserted
+            .iter()
+            .map(|(_, c)| c.id.clone())
+            .collect();
         delta
     }
 
@@ -1284,6 +1377,15 @@ pub struct CommunityPatch {
     /// Properties the engine does not interpret (kept in `extra`, written back
     /// on export): `(key, Some(value))` sets one, `(key, None)` removes it.
     pub extra: Vec<(String, Option<geojson::JsonValue>)>,
+}
+
+/// A compound's new household counts ([`Session::set_households`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HouseholdsChange {
+    /// The compound's id.
+    pub compound: String,
+    pub households: u32,
+    pub planned_households: u32,
 }
 
 /// Properties of a service centre that an edit may change.
@@ -1384,6 +1486,76 @@ mod tests {
             s.drag_to(Coord { x, y }, 0.0).unwrap();
             s.end_drag().unwrap();
         }
+    }
+
+    #[test]
+    fn households_from_a_table_are_one_undoable_step() {
+        let mut s = session();
+        let rename = CommunityPatch {
+            name: Some("乙".into()),
+            ..Default::default()
+        };
+        s.update_community("B", &rename).unwrap(); // an edit before the join
+        let change = |compound: &str, households, planned_households| HouseholdsChange {
+            compound: compound.into(),
+            households,
+            planned_households,
+        };
+        let d = s
+            .set_households(&[change("B-0", 2000, 100), change("B-1", 900, 0)], "hh.csv")
+            .unwrap();
+        assert_eq!(d.compounds, ["B-0"], "B-1 is unchanged");
+        let reported: Vec<_> = d
+            .communities
+            .iter()
+            .map(|c| (c.id.as_str(), c.households, c.households_total))
+            .collect();
+        assert_eq!(reported, [("B", 2900, 3000)]);
+        let cmp = s.report().comparison.unwrap();
+        assert!(cmp
+            .households
+            .iter()
+            .any(|c| c.id == "B" && c.before == 1800 && c.after == 3000));
+        assert_eq!(s.history().0.unwrap().en, "households from hh.csv");
+
+        let d = s.undo().unwrap();
+        assert_eq!(d.compounds, ["B-0"]);
+        assert_eq!(households(&s, "B"), 1800);
+        let b0 = |s: &Session| {
+            s.plan()
+                .compounds
+                .iter()
+                .find(|c| c.id == "B-0")
+                .unwrap()
+                .clone()
+        };
+        assert_eq!((b0(&s).households, b0(&s).planned_households), (900, 0));
+        // The boundary edit before it is still there, and still undoable.
+        assert!(s.can_undo());
+        s.redo().unwrap();
+        assert_eq!((b0(&s).households, b0(&s).planned_households), (2000, 100));
+        assert_eq!(households(&s, "B"), 2900);
+    }
+
+    #[test]
+    fn households_that_would_not_load_again_are_refused() {
+        let mut s = session();
+        let change = |compound: &str, households| HouseholdsChange {
+            compound: compound.into(),
+            households,
+            planned_households: 0,
+        };
+        let e = s
+            .set_households(&[change("nope", 10)], "hh.csv")
+            .unwrap_err();
+        assert_eq!(e.code, "edit.no_feature");
+        let e = s
+            .set_households(&[change("A-0", 20_001)], "hh.csv")
+            .unwrap_err();
+        assert_eq!(e.code, "edit.bad_households");
+        assert!(e.message_en.contains("A-0"), "{}", e.message_en);
+        assert!(!s.can_undo());
+        assert_eq!(households(&s, "A"), 2500);
     }
 
     #[test]

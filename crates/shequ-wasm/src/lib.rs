@@ -10,10 +10,14 @@ use geo::{Coord, Point};
 use js_sys::{Array, Error, Float64Array, Object, Reflect, Uint32Array, Uint8Array};
 use serde::Serialize;
 use serde_json::Value;
+use std::collections::{HashMap, HashSet};
+
 use shequ_core::load::{load_layers, LoadErrors, LoadOptions};
 use shequ_core::model::{BarrierKind, CommunityKind, Layer, Plan};
 use shequ_core::profile::Profile;
-use shequ_core::session::{CenterPatch, CommunityPatch, Delta, EditError, Session};
+use shequ_core::session::{
+    CenterPatch, CommunityPatch, Delta, EditError, HouseholdsChange, Session,
+};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -154,10 +158,7 @@ impl Engine {
     pub fn barrier_lines(&self) -> JsValue {
         let (mut kind, mut coords, mut lines) = (Vec::new(), Vec::new(), Vec::new());
         for b in &self.session.plan().barriers {
-            let k = BarrierKind::ALL
-                .iter()
-                .position(|&k| k == b.kind)
-                .unwrap_or(0) as u8;
+            let k = b.kind as u8; // its index in BarrierKind::ALL: declaration order
             for line in &b.geometry.0 {
                 kind.push(k);
                 lines.push((coords.len() / 2) as u32);
@@ -371,6 +372,24 @@ impl Engine {
         Ok(self.delta(d))
     }
 
+    /// Sets compounds' household counts, from the households table `source`:
+    /// `[{id, households, planned_households}]` (`planned_households` may be
+    /// left out: unchanged). One undo step; the Delta's `compounds` lists the
+    /// compounds whose counts changed, with their new counts.
+    #[wasm_bindgen(js_name = setHouseholds)]
+    pub fn set_households(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "HouseholdsChange[]")] changes: JsValue,
+        source: &str,
+    ) -> Result<JsValue, JsValue> {
+        let changes = households_changes(self.session.plan(), &changes).map_err(edit_error)?;
+        let d = self
+            .session
+            .set_households(&changes, source)
+            .map_err(edit_error)?;
+        Ok(self.delta(d))
+    }
+
     pub fn undo(&mut self) -> JsValue {
         self.session
             .undo()
@@ -485,6 +504,16 @@ impl Engine {
             })
             .collect();
         let _ = Reflect::set(&out, &"properties".into(), &to_js(&props));
+        if !d.compounds.is_empty() {
+            let changed: HashSet<&str> = d.compounds.iter().map(String::as_str).collect();
+            let counts: Vec<Value> = plan
+                .compounds
+                .iter()
+                .filter(|c| changed.contains(c.id.as_str()))
+                .map(|c| serde_json::json!({"id": c.id, "households": c.households, "planned_households": c.planned_households}))
+                .collect();
+            let _ = Reflect::set(&out, &"compounds".into(), &to_js(&counts));
+        }
         if d.centers_changed {
             let fc = geojson::FeatureCollection {
                 bbox: None,
@@ -734,6 +763,42 @@ fn community_patch(m: &serde_json::Map<String, Value>) -> Result<CommunityPatch,
             })
             .collect::<Result<_, EditError>>()?,
     })
+}
+
+fn households_changes(plan: &Plan, changes: &JsValue) -> Result<Vec<HouseholdsChange>, EditError> {
+    let list = js_sys::JSON::stringify(changes)
+        .ok()
+        .and_then(|text| text.as_string())
+        .and_then(|text| serde_json::from_str::<Vec<Value>>(&text).ok())
+        .ok_or_else(|| bad_value("changes", "a list of {id, households, planned_households}"))?;
+    let whole = |v: &Value| v.as_u64().and_then(|n| u32::try_from(n).ok());
+    let planned: HashMap<&str, u32> = plan
+        .compounds
+        .iter()
+        .map(|c| (c.id.as_str(), c.planned_households))
+        .collect();
+    list.iter()
+        .map(|v| {
+            let m = v
+                .as_object()
+                .ok_or_else(|| bad_value("changes", "a list of objects"))?;
+            let id = field(m, "id", "a compound id", |v| v.as_str().map(str::to_string))?
+                .flatten()
+                .ok_or_else(|| bad_value("id", "a compound id"))?;
+            let households = field(m, "households", "a whole number", whole)?
+                .flatten()
+                .ok_or_else(|| bad_value("households", "a whole number"))?;
+            let planned_households = field(m, "planned_households", "a whole number", whole)?
+                .flatten()
+                .or_else(|| planned.get(id.as_str()).copied())
+                .unwrap_or(0);
+            Ok(HouseholdsChange {
+                compound: id,
+                households,
+                planned_households,
+            })
+        })
+        .collect()
 }
 
 fn center_patch(m: &serde_json::Map<String, Value>) -> Result<CenterPatch, EditError> {

@@ -132,6 +132,17 @@ export interface Delta {
   properties: CommunityProperties[];
   /** All service centres (a GeoJSON FeatureCollection), when the edit changed any. */
   centers?: object;
+  /** The compounds whose household counts changed (`setHouseholds`, its undo and redo), with their new counts. */
+  compounds?: HouseholdsChange[];
+}
+
+/** A compound's household counts (`setHouseholds`). */
+export interface HouseholdsChange {
+  /** The compound's id. */
+  id: string;
+  households: number;
+  /** Left out: unchanged. */
+  planned_households?: number;
 }
 
 export interface CommunityProperties {

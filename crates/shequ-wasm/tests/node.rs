@@ -171,6 +171,46 @@ fn refused_edits_throw_edit_errors() {
 }
 
 #[wasm_bindgen_test]
+fn households_from_a_table_are_an_undoable_edit() {
+    let mut e = Engine::new(plan().into(), "plan.geojson", "").unwrap();
+    // B-0 gets new counts; B-1's planned households are left out (unchanged).
+    let changes = js_sys::JSON::parse(
+        r#"[{"id": "B-0", "households": 1500, "planned_households": 200}, {"id": "B-1", "households": 950}]"#,
+    )
+    .unwrap();
+    let d = e.set_households(changes, "户数.xlsx").unwrap();
+    let compounds: Array = get(&d, "compounds").unchecked_into();
+    let counts: Vec<(String, f64, f64)> = compounds
+        .iter()
+        .map(|c| {
+            (
+                get(&c, "id").as_string().unwrap(),
+                get(&c, "households").as_f64().unwrap(),
+                get(&c, "planned_households").as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        counts,
+        [("B-0".into(), 1500.0, 200.0), ("B-1".into(), 950.0, 0.0)]
+    );
+    assert_eq!(households(&e.report(), "B"), 2450.0);
+    assert_eq!(
+        get(&get(&e.history(), "undo"), "zh").as_string().unwrap(),
+        "导入户数表 户数.xlsx"
+    );
+    assert!(e.export_plan().contains("\"planned_households\":200"));
+    let undone = e.undo();
+    assert_eq!(Array::from(&get(&undone, "compounds")).length(), 2);
+    assert_eq!(households(&e.report(), "B"), 1800.0);
+
+    let bad = js_sys::JSON::parse(r#"[{"id": "B-0", "households": -3}]"#).unwrap();
+    let err = e.set_households(bad, "户数.xlsx").err().unwrap();
+    assert_eq!(get(&err, "code").as_string().unwrap(), "edit.bad_value");
+    assert_eq!(households(&e.report(), "B"), 1800.0);
+}
+
+#[wasm_bindgen_test]
 fn property_patch_changes_findings() {
     let mut e = Engine::new(plan().into(), "plan.geojson", "").unwrap();
     let patch = js_sys::JSON::parse(r#"{"committee_size": 12, "name": "文昌社区"}"#).unwrap();

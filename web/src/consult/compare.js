@@ -15,15 +15,8 @@ const SIDES = ['before', 'after'];
 
 /** The report and outlines of a plan text, from a throwaway Engine of the same module. */
 function evaluateText(ctx, text, name) {
-  const Engine = ctx.bridge._mod?.Engine;
-  if (!Engine) throw new Error('engine not ready');
-  const eng = new Engine(text, name ?? 'baseline.geojson', ctx.profileText ?? '');
-  try {
-    const report = eng.report();
-    return { list: report.communities, shapes: unpack(eng.geometry()) };
-  } finally {
-    eng.free();
-  }
+  const { report, geometry } = ctx.bridge.evaluateAside(text, name ?? 'baseline.geojson', ctx.profileText ?? '');
+  return { list: report.communities, shapes: unpack(geometry) };
 }
 
 function bboxUnion(...shapeMaps) {

@@ -112,13 +112,13 @@ export async function importFiles(app, files) {
       name = plans.map((f) => f.name).join(' + ');
     } else if (app.state.loaded) {
       plan = app.bridge.call('exportPlan');
-      name = app.fileName ?? 'plan.geojson';
+      name = null; // tables joined to the plan being edited: an edit, not a new plan
     } else {
       busy.remove();
       app.toast(t('import_table_needs_plan'), 'warn', 10000, 'toast-table-needs-plan');
       return false;
     }
-    const joined = [];
+    const joined = [], counts = [];
     busy.remove();
     for (const tbl of tables) {
       const info = guard(() => mod.inspect(tbl.name, tbl.bytes));
@@ -128,8 +128,13 @@ export async function importFiles(app, files) {
       plan = r.plan;
       joined.push(t('import_joined', { n: r.report.updated.length, file: tbl.name }));
       notes = notes.concat(r.report.notes);
+      for (const u of r.report.updated) counts.push({ id: u.compound_id, households: u.households_after, planned_households: u.planned_after });
     }
-    if (!app.loadText(plan, name)) return false;
+    if (name == null) {
+      // Into the plan being edited: one undoable edit; the history and the
+      // comparison with the plan as loaded stay.
+      if (!app.edit('setHouseholds', counts, tables.map((f) => f.name).join('、'))) return false;
+    } else if (!app.loadText(plan, name)) return false;
     // Coordinate-system warnings were shown in the dialog, where the user chose.
     const warnings = notes.filter((n) => n.level === 'warning' && !n.code.startsWith('crs.'));
     if (joined.length || warnings.length) {

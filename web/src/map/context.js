@@ -32,6 +32,9 @@ export const DETAIL_MAX = 3000;
 const SLICE_MS = 8;
 const CENTERS_MAX = 400;
 
+/** A compound drawn as a point: its marker grows with its households. */
+const pointRadius = (hh) => Math.min(14, 3 + Math.sqrt(hh) / 7);
+
 export class ContextLayers {
   constructor(view, state) {
     this._view = view;
@@ -79,7 +82,7 @@ export class ContextLayers {
     const byKind = new Map();
     const bl = this._state.barrierLines?.();
     for (let i = 0; bl && i < bl.kind.length; i++) {
-      const kind = barrierStyles[bl.kinds[bl.kind[i]]] ? bl.kinds[bl.kind[i]] : 'road';
+      const kind = bl.kinds[bl.kind[i]];
       const list = byKind.get(kind) ?? byKind.set(kind, []).get(kind);
       const line = [];
       for (let p = bl.lines[i]; p < bl.lines[i + 1]; p++) line.push(L.latLng(bl.coords[2 * p + 1], bl.coords[2 * p]));
@@ -88,7 +91,7 @@ export class ContextLayers {
     // A road's casing and its fill: one path stroked twice (ZCanvas `strokes`),
     // every casing of the kind under every fill, projected and clipped once.
     for (const [kind, latlngs] of byKind) {
-      const strokes = barrierStyles[kind];
+      const strokes = barrierStyles[kind] ?? barrierStyles.road;
       const weight = Math.max(...strokes.map((x) => x.weight)); // Leaflet pads the path's pixel bounds by it
       this._groups.barrier.addLayer(L.polyline(latlngs, { ...strokes[0], weight, strokes, lineCap: 'round', lineJoin: 'round', ...r('shequ-barriers'), interactive: false }));
     }
@@ -201,7 +204,7 @@ export class ContextLayers {
     const style = this._moving.has(id) ? compoundMovingStyle : compoundStyle;
     const r = this._view.paint('shequ-compounds');
     return it.point
-      ? L.circleMarker(it.point, { ...style, radius: Math.min(14, 3 + Math.sqrt(it.hh) / 7), ...r, interactive: false })
+      ? L.circleMarker(it.point, { ...style, radius: pointRadius(it.hh), ...r, interactive: false })
       : L.polygon(this._polys(it), { ...style, ...r, interactive: false });
   }
 
@@ -229,6 +232,17 @@ export class ContextLayers {
       else if (!on && this._view.map.hasLayer(g)) g.remove();
     }
     this._ensureDetail();
+  }
+
+  /** After compounds' household counts changed: their markers' sizes. */
+  updateCounts(ids) {
+    for (const id of ids) {
+      const it = this._compounds.get(id);
+      if (!it) continue;
+      const p = it.f.properties ?? {};
+      it.hh = (+p.households || 0) + (+p.planned_households || 0);
+      if (it.point) it.layer?.setRadius(pointRadius(it.hh));
+    }
   }
 
   /** Rebuilds the service centres only (after an edit changed them). */
@@ -332,7 +346,7 @@ export class ContextLayers {
     const p = map.latLngToContainerPoint(latlng);
     for (const [id, c] of this._compounds) {
       if (c.point) {
-        const r = Math.min(14, 3 + Math.sqrt(c.hh) / 7) + px / 2;
+        const r = pointRadius(c.hh) + px / 2;
         if (p.distanceTo(map.latLngToContainerPoint(c.point)) <= r) return id;
       } else if (inBbox(latlng.lat, latlng.lng, c.bbox) && inPolys(latlng.lat, latlng.lng, this._polys(c))) return id;
     }
