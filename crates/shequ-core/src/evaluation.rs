@@ -938,7 +938,7 @@ mod tests {
                     }
                     Op::Households(pick, households) => {
                         let c = &s.plan().compounds[pick % s.plan().compounds.len()];
-                        let ch = HouseholdsChange { compound: c.id.clone(), households, planned_households: c.planned_households };
+                        let ch = HouseholdsChange { compound: c.id.clone(), households, planned_households: None };
                         s.set_households(&[ch], "hh.csv").unwrap();
                     }
                     Op::Undo => {

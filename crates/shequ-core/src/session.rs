@@ -122,8 +122,8 @@ pub struct Delta {
     /// Communities whose stored record changed (any property, including
     /// `extra`), even when their report did not: forms showing them refresh.
     pub edited: Vec<String>,
-    /// Compounds whose household counts changed (ids).
-    pub compounds: Vec<String>,
+    /// Compounds whose household counts changed, with their counts now.
+    pub compounds: Vec<HouseholdsChange>,
 }
 
 /// Changes to a list, as removals (indices before) and insertions (indices after).
@@ -189,7 +189,20 @@ struct Step {
     label: Label,
     communities: ListPatch<Community>,
     centers: ListPatch<ServiceCenter>,
-    compounds: ListPatch<Compound>,
+    compounds: CountsPatch,
+}
+
+/// Household counts changed by one step, compound by compound: its index in
+/// `plan.compounds` (no edit adds or removes compounds), `[households,
+/// planned_households]` before and after.
+type CountsPatch = Vec<(usize, [u32; 2], [u32; 2])>;
+
+fn set_counts(compounds: &mut [Compound], patch: &CountsPatch, after: bool) {
+    for &(k, before, now) in patch {
+        let [households, planned] = if after { now } else { before };
+        compounds[k].households = households;
+        compounds[k].planned_households = planned;
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -330,7 +343,7 @@ impl Session {
                 c.id.as_str()
             }),
             centers: ListPatch::diff(&before.centers, &self.plan.centers, |c| c.id.as_str()),
-            compounds: ListPatch::none(),
+            compounds: CountsPatch::new(),
         };
         let centers_changed = !step.centers.is_empty();
         let edited = step
@@ -1223,7 +1236,7 @@ impl Session {
         let max = crate::load::LoadOptions::default().max_households_per_compound;
         if let Some(ch) = changes
             .iter()
-            .find(|ch| ch.households > max || ch.planned_households > max)
+            .find(|ch| ch.households.max(ch.planned_households.unwrap_or(0)) > max)
         {
             return Err(refuse(
                 "edit.bad_households",
@@ -1241,28 +1254,27 @@ impl Session {
             .enumerate()
             .map(|(k, c)| (c.id.as_str(), k))
             .collect();
-        let mut counts = std::collections::BTreeMap::new();
+        // Per compound, the counts asked for (the last, when asked twice).
+        let mut asked = vec![None; self.plan.compounds.len()];
         for ch in changes {
             let k = *index
                 .get(ch.compound.as_str())
                 .ok_or_else(|| no_feature("compound", &ch.compound))?;
-            counts.insert(k, (ch.households, ch.planned_households));
+            asked[k] = Some((ch.households, ch.planned_households));
         }
-        let mut patch = ListPatch::none();
-        for (k, (households, planned_households)) in counts {
-            let old = &self.plan.compounds[k];
-            if (old.households, old.planned_households) != (households, planned_households) {
-                let new = Compound {
-                    households,
-                    planned_households,
-                    ..old.clone()
-                };
-                patch.removed.push((k, old.clone()));
-                patch.inserted.push((k, new));
-            }
-        }
-        patch.apply(&mut self.plan.compounds);
-        let compounds = patch.inserted.iter().map(|(_, c)| c.id.clone()).collect();
+        let patch: CountsPatch = asked
+            .into_iter()
+            .enumerate()
+            .filter_map(|(k, a)| {
+                let (households, planned) = a?;
+                let c = &self.plan.compounds[k];
+                let before = [c.households, c.planned_households];
+                let after = [households, planned.unwrap_or(c.planned_households)];
+                (before != after).then_some((k, before, after))
+            })
+            .collect();
+        set_counts(&mut self.plan.compounds, &patch, true);
+        let compounds = self.counts_of(&patch);
         if !patch.is_empty() {
             self.undo.push(Step {
                 label: label(
@@ -1278,6 +1290,21 @@ impl Session {
         let mut delta = self.refresh(Vec::new(), Update::Rebuilt);
         delta.compounds = compounds;
         Ok(delta)
+    }
+
+    /// The compounds a counts patch names, with their counts now.
+    fn counts_of(&self, patch: &CountsPatch) -> Vec<HouseholdsChange> {
+        patch
+            .iter()
+            .map(|&(k, _, _)| {
+                let c = &self.plan.compounds[k];
+                HouseholdsChange {
+                    compound: c.id.clone(),
+                    households: c.households,
+                    planned_households: Some(c.planned_households),
+                }
+            })
+            .collect()
     }
 
     // ---- history ---------------------------------------------------------
@@ -1305,7 +1332,7 @@ impl Session {
         let step = self.undo.pop()?;
         step.communities.revert(&mut self.plan.communities);
         step.centers.revert(&mut self.plan.centers);
-        step.compounds.revert(&mut self.plan.compounds);
+        set_counts(&mut self.plan.compounds, &step.compounds, false);
         let geometry = step
             .communities
             .removed
@@ -1321,7 +1348,7 @@ impl Session {
         let step = self.redo.pop()?;
         step.communities.apply(&mut self.plan.communities);
         step.centers.apply(&mut self.plan.centers);
-        step.compounds.apply(&mut self.plan.compounds);
+        set_counts(&mut self.plan.compounds, &step.compounds, true);
         let geometry = step
             .communities
             .inserted
@@ -1341,12 +1368,7 @@ impl Session {
         let mut delta = self.refresh(geometry, Update::Rebuild);
         delta.centers_changed = !step.centers.is_empty();
         delta.edited = delta.geometry.clone();
-        delta.compounds = step
-            .compounds
-            .inserted
-            .iter()
-            .map(|(_, c)| c.id.clone())
-            .collect();
+        delta.compounds = self.counts_of(&step.compounds);
         delta
     }
 
@@ -1379,13 +1401,15 @@ pub struct CommunityPatch {
     pub extra: Vec<(String, Option<geojson::JsonValue>)>,
 }
 
-/// A compound's new household counts ([`Session::set_households`]).
-#[derive(Debug, Clone, PartialEq)]
+/// A compound's household counts ([`Session::set_households`], [`Delta`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HouseholdsChange {
     /// The compound's id.
+    #[serde(rename = "id")]
     pub compound: String,
     pub households: u32,
-    pub planned_households: u32,
+    /// `None`: unchanged.
+    pub planned_households: Option<u32>,
 }
 
 /// Properties of a service centre that an edit may change.
@@ -1496,15 +1520,25 @@ mod tests {
             ..Default::default()
         };
         s.update_community("B", &rename).unwrap(); // an edit before the join
-        let change = |compound: &str, households, planned_households| HouseholdsChange {
+        let change = |compound: &str, households, planned: u32| HouseholdsChange {
             compound: compound.into(),
             households,
-            planned_households,
+            planned_households: Some(planned),
         };
         let d = s
             .set_households(&[change("B-0", 2000, 100), change("B-1", 900, 0)], "hh.csv")
             .unwrap();
-        assert_eq!(d.compounds, ["B-0"], "B-1 is unchanged");
+        let ids = |d: &Delta| {
+            d.compounds
+                .iter()
+                .map(|c| c.compound.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&d), ["B-0"], "B-1 is unchanged");
+        assert_eq!(
+            (d.compounds[0].households, d.compounds[0].planned_households),
+            (2000, Some(100))
+        );
         let reported: Vec<_> = d
             .communities
             .iter()
@@ -1519,7 +1553,11 @@ mod tests {
         assert_eq!(s.history().0.unwrap().en, "households from hh.csv");
 
         let d = s.undo().unwrap();
-        assert_eq!(d.compounds, ["B-0"]);
+        assert_eq!(ids(&d), ["B-0"]);
+        assert_eq!(
+            (d.compounds[0].households, d.compounds[0].planned_households),
+            (900, Some(0))
+        );
         assert_eq!(households(&s, "B"), 1800);
         let b0 = |s: &Session| {
             s.plan()
@@ -1543,7 +1581,7 @@ mod tests {
         let change = |compound: &str, households| HouseholdsChange {
             compound: compound.into(),
             households,
-            planned_households: 0,
+            planned_households: None,
         };
         let e = s
             .set_households(&[change("nope", 10)], "hh.csv")

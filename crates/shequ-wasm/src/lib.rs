@@ -10,8 +10,6 @@ use geo::{Coord, Point};
 use js_sys::{Array, Error, Float64Array, Object, Reflect, Uint32Array, Uint8Array};
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::{HashMap, HashSet};
-
 use shequ_core::load::{load_layers, LoadErrors, LoadOptions};
 use shequ_core::model::{BarrierKind, CommunityKind, Layer, Plan};
 use shequ_core::profile::Profile;
@@ -382,7 +380,7 @@ impl Engine {
         #[wasm_bindgen(unchecked_param_type = "HouseholdsChange[]")] changes: JsValue,
         source: &str,
     ) -> Result<JsValue, JsValue> {
-        let changes = households_changes(self.session.plan(), &changes).map_err(edit_error)?;
+        let changes = households_changes(&changes).map_err(edit_error)?;
         let d = self
             .session
             .set_households(&changes, source)
@@ -459,6 +457,8 @@ impl Engine {
             reverted: Option<Value>,
             #[serde(skip_serializing_if = "Option::is_none")]
             node: Option<u32>,
+            #[serde(skip_serializing_if = "<[_]>::is_empty")]
+            compounds: &'a [HouseholdsChange],
         }
         let out = to_js(&Out {
             removed: &d.removed,
@@ -480,6 +480,7 @@ impl Engine {
                 .as_ref()
                 .map(|l| serde_json::json!({"message_zh": l.zh, "message_en": l.en})),
             node: d.node,
+            compounds: &d.compounds,
         });
         let plan = self.session.plan();
         let geometry = pack(plan, d.geometry.iter().map(String::as_str));
@@ -504,16 +505,6 @@ impl Engine {
             })
             .collect();
         let _ = Reflect::set(&out, &"properties".into(), &to_js(&props));
-        if !d.compounds.is_empty() {
-            let changed: HashSet<&str> = d.compounds.iter().map(String::as_str).collect();
-            let counts: Vec<Value> = plan
-                .compounds
-                .iter()
-                .filter(|c| changed.contains(c.id.as_str()))
-                .map(|c| serde_json::json!({"id": c.id, "households": c.households, "planned_households": c.planned_households}))
-                .collect();
-            let _ = Reflect::set(&out, &"compounds".into(), &to_js(&counts));
-        }
         if d.centers_changed {
             let fc = geojson::FeatureCollection {
                 bbox: None,
@@ -765,18 +756,13 @@ fn community_patch(m: &serde_json::Map<String, Value>) -> Result<CommunityPatch,
     })
 }
 
-fn households_changes(plan: &Plan, changes: &JsValue) -> Result<Vec<HouseholdsChange>, EditError> {
+fn households_changes(changes: &JsValue) -> Result<Vec<HouseholdsChange>, EditError> {
     let list = js_sys::JSON::stringify(changes)
         .ok()
         .and_then(|text| text.as_string())
         .and_then(|text| serde_json::from_str::<Vec<Value>>(&text).ok())
         .ok_or_else(|| bad_value("changes", "a list of {id, households, planned_households}"))?;
     let whole = |v: &Value| v.as_u64().and_then(|n| u32::try_from(n).ok());
-    let planned: HashMap<&str, u32> = plan
-        .compounds
-        .iter()
-        .map(|c| (c.id.as_str(), c.planned_households))
-        .collect();
     list.iter()
         .map(|v| {
             let m = v
@@ -788,10 +774,8 @@ fn households_changes(plan: &Plan, changes: &JsValue) -> Result<Vec<HouseholdsCh
             let households = field(m, "households", "a whole number", whole)?
                 .flatten()
                 .ok_or_else(|| bad_value("households", "a whole number"))?;
-            let planned_households = field(m, "planned_households", "a whole number", whole)?
-                .flatten()
-                .or_else(|| planned.get(id.as_str()).copied())
-                .unwrap_or(0);
+            let planned_households =
+                field(m, "planned_households", "a whole number", whole)?.flatten();
             Ok(HouseholdsChange {
                 compound: id,
                 households,
