@@ -526,7 +526,7 @@ class Shequ extends Evented {
     const plans = read.filter((f) => classify(f) === 'geojson');
     if (profiles.length) this.setProfile('__custom', profiles[0]);
     if (!plans.length) return true;
-    if (plans.length === 1 && !layered) return this.loadText(plans[0].text, plans[0].name);
+    if (plans.length === 1 && !layered) return this.loadText(plans[0].bytes, plans[0].name);
     const layerFiles = await layerDialog(this.root, plans);
     return layerFiles ? this.loadLayers(layerFiles) : false;
   }

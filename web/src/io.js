@@ -31,9 +31,11 @@ export async function readFiles(files) {
   return Promise.all([...files].map(async (f) => {
     const bytes = new Uint8Array(await f.arrayBuffer());
     try {
-      return { name: f.name, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
+      // The text is read to check the encoding and tell plans from profiles;
+      // a plan goes to the engine as its bytes (no re-encoding for it).
+      return { name: f.name, bytes, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
     } catch {
-      return { name: f.name, text: new TextDecoder().decode(bytes), error: notUtf8(f.name, bytes) };
+      return { name: f.name, bytes, text: new TextDecoder().decode(bytes), error: notUtf8(f.name, bytes) };
     }
   }));
 }
@@ -122,7 +124,7 @@ export function layerDialog(root, files) {
     title: t('layers_dialog_title'), testid: 'layers-dialog', wide: true,
     body: [el('p', { text: t('layers_dialog_body') }), el('table', { class: 'shequ-table' }, el('tbody', null, rows.map((r) => r.row)))],
     buttons: [{ text: t('cancel'), value: 'cancel' }, { text: t('import'), value: 'ok', primary: true, testid: 'layers-import' }],
-  }).then((v) => (v === 'ok' ? rows.map(({ f, sel }) => ({ layer: sel.value || null, name: f.name, text: f.text })) : null));
+  }).then((v) => (v === 'ok' ? rows.map(({ f, sel }) => ({ layer: sel.value || null, name: f.name, text: f.bytes })) : null));
 }
 
 /** Where a problem is: file, zip entry, feature/record/row, layer, field. */

@@ -274,6 +274,40 @@ describe('the bad-input corpus in the page', () => {
     assert.ok(freeze < 60000, `the page froze for ${freeze} ms`);
   });
 
+  test('per-layer GeoJSON files: the layers dialog guesses each file\'s layer, and they load as the demo does', async () => {
+    // The demo split as planners' data often comes: one file per layer, named
+    // in Chinese, features without a `layer` property.
+    const NAMES = { community: '社区.geojson', compound: '小区.geojson', grid: '网格.geojson', barrier: '道路.geojson', service_center: '党群服务中心.geojson', street: '街道.geojson' };
+    const byLayer = new Map();
+    for (const f of JSON.parse(demo).features) {
+      const { layer, ...properties } = f.properties;
+      if (!byLayer.has(layer)) byLayer.set(layer, []);
+      byLayer.get(layer).push({ ...f, properties });
+    }
+    assert.deepEqual([...byLayer.keys()].sort(), Object.keys(NAMES).sort());
+    const files = [...byLayer].map(([layer, features]) => ({
+      name: NAMES[layer], mimeType: 'application/geo+json', buffer: Buffer.from(JSON.stringify({ type: 'FeatureCollection', features })),
+    }));
+    const loads = await page.evaluate(() => window.__outcomes.length);
+    await page.click('[data-testid="file-menu"]');
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click('[data-testid="import-layers"]')]);
+    await chooser.setFiles(files);
+    await page.waitForSelector('[data-testid="layers-dialog"]');
+    for (const [layer, name] of Object.entries(NAMES)) {
+      assert.equal(await page.$eval(`[data-testid="layer-of-${name}"]`, (e) => e.value), layer, name);
+    }
+    await page.click('[data-testid="layers-import"]');
+    await page.waitForFunction((k) => window.__outcomes.length > k, loads);
+    const outcome = await page.evaluate((k) => window.__outcomes[k], loads);
+    assert.equal(outcome.kind, 'load', JSON.stringify(outcome));
+    const report = new wasm.Engine(demo, 'demo.geojson', '').report();
+    const state = await snapshot();
+    assert.equal(int(state.communities), report.totals.communities);
+    assert.equal(int(state.households), report.totals.households_total);
+    const count = (text) => JSON.parse(text).features.reduce((m, f) => m.set(f.properties.layer, (m.get(f.properties.layer) ?? 0) + 1), new Map());
+    assert.deepEqual(count(state.plan), count(demo), 'every feature of every layer');
+  });
+
   test('no console errors, no CSP violations, no request off the page', async () => {
     assert.deepEqual(watch.errors, []);
     assert.deepEqual(watch.csp, []);
