@@ -1568,7 +1568,7 @@ mod tests {
                 .clone()
         };
         assert_eq!((b0(&s).households, b0(&s).planned_households), (900, 0));
-        // The boundary edit before it is still there, and still undoable.
+        // The rename before it is still undoable.
         assert!(s.can_undo());
         s.redo().unwrap();
         assert_eq!((b0(&s).households, b0(&s).planned_households), (2000, 100));
