@@ -31,6 +31,9 @@ export function unpack(p) {
   return out;
 }
 
+/** Households (existing + planned) in a compound's feature properties. */
+export const householdsOf = (p) => (+p?.households || 0) + (+p?.planned_households || 0);
+
 export class PlanState {
   constructor() {
     this.clear();
@@ -210,8 +213,7 @@ export class PlanState {
 
   /** Households (existing + planned) of a compound, from its feature. */
   compoundHouseholds(id) {
-    const p = this.features.compound.get(id)?.properties ?? {};
-    return (+p.households || 0) + (+p.planned_households || 0);
+    return householdsOf(this.features.compound.get(id)?.properties);
   }
 
   compoundName(id) {

@@ -4,6 +4,7 @@
 import L from 'leaflet';
 import { barrierStyles, compoundMovingStyle, compoundStyle, gridCutStyle, gridStyle, streetStyle } from './styles.js';
 import { bboxOfGeometry, geojsonPolys, inBbox, inPolys } from './geo.js';
+import { householdsOf } from '../state.js';
 
 export const CONTEXT_LAYERS = ['compound', 'grid', 'barrier', 'service_center', 'street'];
 
@@ -164,8 +165,7 @@ export class ContextLayers {
       } else {
         it.bbox = bboxOfGeometry(f.geometry);
       }
-      const p = f.properties ?? {};
-      if (name === 'compound') it.hh = (+p.households || 0) + (+p.planned_households || 0);
+      if (name === 'compound') it.hh = householdsOf(f.properties);
       items.set(id, it);
       if (++k % 1000 === 0) yield;
     }
@@ -239,8 +239,7 @@ export class ContextLayers {
     for (const id of ids) {
       const it = this._compounds.get(id);
       if (!it) continue;
-      const p = it.f.properties ?? {};
-      it.hh = (+p.households || 0) + (+p.planned_households || 0);
+      it.hh = householdsOf(it.f.properties);
       if (it.point) it.layer?.setRadius(pointRadius(it.hh));
     }
   }
