@@ -101,6 +101,7 @@ const T = {
   import_failed: ['导入失败：{err}。当前方案保持不变。', 'Import failed: {err}. The current plan is unchanged.'],
   import_table_needs_plan: ['户数表需要与方案一起导入：请先打开方案，或同时选择 Shapefile 和户数表。', 'A households table needs a plan: open a plan first, or pick the Shapefile and the table together.'],
   import_joined: ['已从 {file} 更新 {n} 个小区的户数', 'Households of {n} compounds updated from {file}'],
+  import_unchanged: ['{file} 中的户数与当前方案一致，没有变化', 'The households in {file} match the plan: nothing changed'],
   record_n: ['第 {n} 条记录', 'record {n}'],
   row_n: ['第 {n} 行', 'row {n}'],
   crs_wgs84: ['WGS 84 / CGCS2000 经纬度 (EPSG:4326/4490)', 'WGS 84 / CGCS2000 longitude/latitude (EPSG:4326/4490)'],

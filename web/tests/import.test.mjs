@@ -288,6 +288,19 @@ describe('importing real files', () => {
     await page.keyboard.press('Control+Shift+z');
     await page.waitForFunction((t) => window.shequ.getReport().totals.households_total === t, sum);
     assert.deepEqual(households(await plan()), after);
+    // The same table once more: the plan has its counts already. It says so,
+    // and no edit is made (no change event, the same undo step on top).
+    const title = await undoTitle();
+    await page.evaluate(() => { window.__changes = 0; window.shequ.on('change', () => window.__changes++); });
+    await pick([{ name: '户数更新(再次).csv', mimeType: 'text/csv', buffer: Buffer.from(text, 'utf8') }]);
+    await page.waitForSelector('[data-testid="join-dialog"]');
+    await page.click('[data-testid="join-ok"]');
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="toast-imported"]')].some((e) => e.textContent.includes('户数更新(再次).csv')));
+    const toast = await page.$$eval('[data-testid="toast-imported"]', (els) => els.map((e) => e.textContent).find((x) => x.includes('再次')));
+    assert.match(toast, /没有变化/);
+    assert.equal(await page.evaluate(() => window.__changes), 0, 'no edit for a table that changes nothing');
+    assert.equal(await undoTitle(), title);
+    assert.deepEqual(households(await plan()), after);
   });
 
   test('a Shapefile without .prj: the zone must be chosen; a wrong system is flagged', async () => {

@@ -386,6 +386,7 @@ impl Session {
                 );
                 self.split_changes(c, false)
             }
+            Update::Nothing => (Vec::new(), Vec::new(), Vec::new(), false),
             Update::Gaps => {
                 let c = self.eval.refresh_gaps(&self.plan, &self.profile);
                 self.split_changes(c, false)
@@ -1273,20 +1274,22 @@ impl Session {
                 (before != after).then_some((k, before, after))
             })
             .collect();
+        if patch.is_empty() {
+            // Every count is as asked already: no step, nothing to evaluate.
+            return Ok(self.refresh(Vec::new(), Update::Nothing));
+        }
         set_counts(&mut self.plan.compounds, &patch, true);
         let compounds = self.counts_of(&patch);
-        if !patch.is_empty() {
-            self.undo.push(Step {
-                label: label(
-                    format!("导入户数表 {source}"),
-                    format!("households from {source}"),
-                ),
-                communities: ListPatch::none(),
-                centers: ListPatch::none(),
-                compounds: patch,
-            });
-            self.redo.clear();
-        }
+        self.undo.push(Step {
+            label: label(
+                format!("导入户数表 {source}"),
+                format!("households from {source}"),
+            ),
+            communities: ListPatch::none(),
+            centers: ListPatch::none(),
+            compounds: patch,
+        });
+        self.redo.clear();
         let mut delta = self.refresh(Vec::new(), Update::Rebuilt);
         delta.compounds = compounds;
         Ok(delta)
@@ -1476,6 +1479,8 @@ enum Update {
     Rebuild,
     /// As `Rebuild`, with the topology already rebuilt.
     Rebuilt,
+    /// Nothing changed: the Delta only restates the totals.
+    Nothing,
 }
 
 #[cfg(test)]
@@ -1594,6 +1599,31 @@ mod tests {
         assert!(e.message_en.contains("A-0"), "{}", e.message_en);
         assert!(!s.can_undo());
         assert_eq!(households(&s, "A"), 2500);
+    }
+
+    #[test]
+    fn households_already_as_asked_are_no_step() {
+        let mut s = session();
+        let before = s.report();
+        let same: Vec<_> = s
+            .plan()
+            .compounds
+            .iter()
+            .map(|c| HouseholdsChange {
+                compound: c.id.clone(),
+                households: c.households,
+                planned_households: Some(c.planned_households),
+            })
+            .collect();
+        let d = s.set_households(&same, "hh.csv").unwrap();
+        assert!(d.compounds.is_empty() && d.communities.is_empty());
+        assert!(d.findings_added.is_empty() && d.findings_removed.is_empty());
+        assert_eq!(d.totals, before.totals);
+        assert!(
+            !s.can_undo(),
+            "no undo step for a table that changes nothing"
+        );
+        assert_eq!(s.report(), before);
     }
 
     #[test]

@@ -126,14 +126,16 @@ export async function importFiles(app, files) {
       const r = await joinDialog(app, mod, plan, tbl, info.table);
       if (!r) return false;
       plan = r.plan;
-      joined.push(t('import_joined', { n: r.report.updated.length, file: tbl.name }));
+      // Matched rows whose counts the plan already has change nothing.
+      const changed = r.report.updated.filter((u) => u.households_after !== u.households_before || u.planned_after !== u.planned_before);
+      joined.push(changed.length ? t('import_joined', { n: changed.length, file: tbl.name }) : t('import_unchanged', { file: tbl.name }));
       notes = notes.concat(r.report.notes);
-      for (const u of r.report.updated) counts.push({ id: u.compound_id, households: u.households_after, planned_households: u.planned_after });
+      for (const u of changed) counts.push({ id: u.compound_id, households: u.households_after, planned_households: u.planned_after });
     }
     if (name == null) {
       // Into the plan being edited: one undoable edit; the history and the
-      // comparison with the plan as loaded stay.
-      if (!app.edit('setHouseholds', counts, tables.map((f) => f.name).join('、'))) return false;
+      // comparison with the plan as loaded stay. No counts changed: no edit.
+      if (counts.length && !app.edit('setHouseholds', counts, tables.map((f) => f.name).join('、'))) return false;
     } else if (!app.loadText(plan, name)) return false;
     // Coordinate-system warnings were shown in the dialog, where the user chose.
     const warnings = notes.filter((n) => n.level === 'warning' && !n.code.startsWith('crs.'));
