@@ -34,6 +34,7 @@ export class Editor {
     c.addEventListener('contextmenu', (e) => this._contextmenu(e));
   }
 
+  /** Switches the map's tool. Callers go through ctx.setTool, which also redraws the toolbar and hint. */
   setTool(tool) {
     const ctx = this._ctx;
     this.draw.cancel();
@@ -235,7 +236,7 @@ export class Editor {
       text: t('merge_confirm', { a: ctx.state.name(keep), b: ctx.state.name(other) }),
       testid: 'merge-confirm',
       onselect: () => {
-        if (ctx.edit('merge', keep, other)) this.setTool('select');
+        if (ctx.edit('merge', keep, other)) ctx.setTool('select');
       },
     }], 'merge-menu');
   }
@@ -244,7 +245,7 @@ export class Editor {
     const ctx = this._ctx;
     const id = ctx.communities.selected;
     if (!id) return ctx.toast(t('select_first'), 'info');
-    if (ctx.edit('split', id, line)) this.setTool('select');
+    if (ctx.edit('split', id, line)) ctx.setTool('select');
     else this.draw.start('line', (l) => this._split(l));
   }
 
@@ -288,9 +289,9 @@ export class Editor {
     if (this.drag.active) return this.drag.cancel();
     if (this.draw.active) {
       this.draw.cancel();
-      return this.setTool('select');
+      return ctx.setTool('select');
     }
-    if (ctx.mode !== 'select') return this.setTool('select');
+    if (ctx.mode !== 'select') return ctx.setTool('select');
     if (this.handles.selectedNode != null) return this.handles.select(null);
     ctx.select(null);
   }

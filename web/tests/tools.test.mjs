@@ -1,0 +1,203 @@
+// The map's drawing tools, used with the mouse as a planner would, in English,
+// in real headless Chromium against web/dist: split a community by drawing a
+// line across it, merge two by picking the neighbour on the map, create one by
+// drawing an area over a grid cell that is in no community. After each edit,
+// and after Esc, the map is back in the select tool: the toolbar and the hint
+// say so. Expected values come from the demo run through the engine in Node
+// and from the plan the page exports.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ARTIFACTS, demoText, interiorPoint, launch, nodeEngine, startServer, watchedPage } from './harness.mjs';
+
+let server, browser, context, page, watch, wasm, report0;
+const int = (s) => Number(String(s).replace(/[^\d-]/g, ''));
+const communities = () => page.textContent('[data-testid="total-communities"]').then(int);
+const report = () => page.evaluate(() => window.shequ.getReport());
+const screen = (lng, lat) => page.evaluate(([x, y]) => window.shequ.toScreen(x, y), [lng, lat]);
+const shot = (name) => page.screenshot({ path: join(ARTIFACTS, name + '.png') });
+
+/** The plan the page exports, evaluated afresh by the engine in Node. */
+async function exported() {
+  const text = await page.evaluate(() => window.shequ.getPlan()); // the plan as GeoJSON text
+  const engine = new wasm.Engine(text, 'exported.geojson', '');
+  try {
+    return { plan: JSON.parse(text), report: engine.report() };
+  } finally {
+    engine.free();
+  }
+}
+
+function bbox(geometry) {
+  const polys = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
+  const b = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const poly of polys) for (const [x, y] of poly[0]) {
+    b[0] = Math.min(b[0], x); b[1] = Math.min(b[1], y); b[2] = Math.max(b[2], x); b[3] = Math.max(b[3], y);
+  }
+  return b;
+}
+
+const communityGeometry = (plan, id) => plan.features.find((f) => f.properties.layer === 'community' && f.properties.id === id).geometry;
+
+/** The toolbar and the hint show the select tool, and no drawing is left on the map. */
+async function assertSelectTool() {
+  assert.equal(await page.getAttribute('[data-testid="tool-select"]', 'aria-pressed'), 'true');
+  for (const tool of ['split', 'merge', 'create']) assert.equal(await page.getAttribute(`[data-testid="tool-${tool}"]`, 'aria-pressed'), 'false', tool);
+  assert.match(await page.textContent('[data-testid="hint"]'), /^Click a community for details/);
+  assert.equal(await page.$eval('[data-testid="map"]', (m) => m.classList.contains('shequ-drawing')), false);
+}
+
+async function selectCommunity(id) {
+  await page.click('[data-testid="tab-balance"]');
+  await page.click(`[data-testid="balance-row-${id}"]`);
+  await page.waitForTimeout(900); // the map flies there
+}
+
+before(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  wasm = await nodeEngine();
+  const engine = new wasm.Engine(demoText(), 'demo.geojson', '');
+  report0 = engine.report();
+  engine.free();
+  server = await startServer();
+  browser = await launch();
+  context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  await context.addInitScript(() => localStorage.setItem('shequ.lang', 'en'));
+  ({ page, watch } = await watchedPage(context, server.origin));
+  await page.goto(server.origin + '/');
+  await page.waitForSelector('[data-testid="total-communities"]');
+  assert.equal(await communities(), report0.communities.length);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('drawing tools on the map', () => {
+  test('Esc while drawing a split line: nothing changes, the select tool is back', async () => {
+    const big = report0.communities.reduce((a, b) => (b.households_total > a.households_total ? b : a));
+    await selectCommunity(big.id);
+    await page.click('[data-testid="tool-split"]');
+    assert.equal(await page.getAttribute('[data-testid="tool-split"]', 'aria-pressed'), 'true');
+    assert.match(await page.textContent('[data-testid="hint"]'), /^Draw a line across the selected community/);
+    const map = await page.locator('[data-testid="map"]').boundingBox();
+    await page.mouse.click(map.x + map.width / 2, map.y + map.height / 2);
+    assert.equal(await page.$eval('[data-testid="map"]', (m) => m.classList.contains('shequ-drawing')), true);
+    await page.keyboard.press('Escape');
+    await assertSelectTool();
+    assert.equal(await communities(), report0.communities.length);
+    assert.equal(await page.isDisabled('[data-testid="undo"]'), true, 'no edit was made');
+  });
+
+  test('split: a line drawn across the largest community makes two, the households kept', async () => {
+    const big = report0.communities.reduce((a, b) => (b.households_total > a.households_total ? b : a));
+    assert.ok(big.households_total > 5000, 'the demo has a community above the split line');
+    await selectCommunity(big.id);
+    await page.click('[data-testid="tool-split"]');
+    // A horizontal line through the middle of its box, from outside to outside.
+    const { plan } = await exported();
+    const [w, s, e, n] = bbox(communityGeometry(plan, big.id));
+    const pad = (e - w) * 0.05;
+    const a = await screen(w - pad, (s + n) / 2), b = await screen(e + pad, (s + n) / 2);
+    await page.mouse.click(a.x, a.y);
+    await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 4 });
+    await page.mouse.dblclick(b.x, b.y);
+    await page.waitForFunction((k) => document.querySelector('[data-testid="total-communities"]').textContent.replace(/\D/g, '') === String(k), report0.communities.length + 1);
+    await shot('t1-split');
+    await assertSelectTool();
+    const after = await exported();
+    const r = await report();
+    const parts = r.communities.filter((c) => c.id === big.id || !report0.communities.some((o) => o.id === c.id));
+    assert.equal(parts.length, 2, 'the community and one new one');
+    assert.equal(parts[0].households_total + parts[1].households_total, big.households_total, 'no household lost or counted twice');
+    assert.ok(parts.every((p) => p.households_total > 0), 'the line went through the middle');
+    // Areas are measured per community (each in its own local projection), so
+    // the parts add up to the whole within a few parts in a million.
+    const area = parts[0].area_m2 + parts[1].area_m2;
+    assert.ok(Math.abs(area - big.area_m2) / big.area_m2 < 1e-4, `${area} vs ${big.area_m2} m²`);
+    const seams = r.findings.filter((f) => /^boundary\.(gap|overlap)$/.test(f.code) && f.community_ids.some((id) => parts.some((p) => p.id === id)));
+    assert.deepEqual(seams, [], 'no gap or overlap between the parts');
+    // Every other community is as it was, and the page agrees with a fresh evaluation.
+    for (const c of report0.communities.filter((c) => c.id !== big.id)) {
+      assert.equal(r.communities.find((x) => x.id === c.id).households_total, c.households_total, c.id);
+    }
+    assert.deepEqual(r.totals, after.report.totals);
+    assert.equal(r.totals.households_total, report0.totals.households_total);
+    assert.equal(int(await page.textContent(`[data-testid="households-${parts[1].id}"]`)), parts[1].households_total);
+    assert.match(await page.getAttribute('[data-testid="undo"]', 'title'), /split|Split/);
+    await page.keyboard.press('Control+z');
+    await page.waitForFunction((k) => document.querySelector('[data-testid="total-communities"]').textContent.replace(/\D/g, '') === String(k), report0.communities.length);
+    assert.equal((await report()).communities.find((c) => c.id === big.id).households_total, big.households_total);
+  });
+
+  test('merge: the smallest community absorbed by a neighbour picked on the map', async () => {
+    const small = report0.communities.reduce((a, b) => (b.households_total < a.households_total ? b : a));
+    assert.ok(small.households_total < 500, 'the demo has a community below the merge line');
+    await selectCommunity(small.id);
+    await page.click('[data-testid="tool-merge"]');
+    assert.match(await page.textContent('[data-testid="hint"]'), /^Select the community to keep/);
+    // The first neighbour with a point inside it on screen.
+    const { plan } = await exported();
+    const map = await page.locator('[data-testid="map"]').boundingBox();
+    let other = null, at = null;
+    for (const nb of small.neighbours) {
+      const g = communityGeometry(plan, nb.id);
+      const p = interiorPoint(g.type === 'Polygon' ? g.coordinates[0] : g.coordinates[0][0]);
+      const q = await screen(p[0], p[1]);
+      if (q.x > map.x + 20 && q.x < map.x + map.width - 60 && q.y > map.y + 60 && q.y < map.y + map.height - 60) { other = nb.id; at = q; break; }
+    }
+    assert.ok(other, 'a neighbour is on screen');
+    await page.mouse.click(at.x, at.y);
+    await page.waitForSelector('[data-testid="merge-confirm"]');
+    assert.match(await page.textContent('[data-testid="merge-confirm"]'), new RegExp(small.name));
+    await page.click('[data-testid="merge-confirm"]');
+    await page.waitForFunction((k) => document.querySelector('[data-testid="total-communities"]').textContent.replace(/\D/g, '') === String(k), report0.communities.length - 1);
+    await assertSelectTool();
+    const r = await report();
+    const nbBefore = report0.communities.find((c) => c.id === other);
+    const kept = r.communities.find((c) => c.id === small.id);
+    assert.equal(r.communities.some((c) => c.id === other), false, 'the neighbour is absorbed');
+    assert.equal(kept.households_total, small.households_total + nbBefore.households_total);
+    assert.equal(int(await page.textContent(`[data-testid="households-${small.id}"]`)), kept.households_total);
+    assert.deepEqual(r.totals, (await exported()).report.totals);
+    await page.keyboard.press('Control+z');
+    await page.waitForFunction((k) => document.querySelector('[data-testid="total-communities"]').textContent.replace(/\D/g, '') === String(k), report0.communities.length);
+  });
+
+  test('create: an area drawn over a grid cell in no community becomes a community holding it', async () => {
+    const orphan = report0.findings.find((f) => f.code === 'plan.unassigned' && f.details.layer === 'grid');
+    assert.ok(orphan, 'the demo has a grid cell in no community');
+    const cell = orphan.feature_ids[0];
+    await page.click('[data-testid="tool-create"]');
+    assert.match(await page.textContent('[data-testid="hint"]'), /^Draw the new community/);
+    // The cell's box and three metres around it, corner by corner; Enter finishes.
+    const [w, s, e, n] = bbox(orphan.geometry);
+    const m = 3 / 111_000;
+    for (const [x, y] of [[w - m, s - m], [e + m, s - m], [e + m, n + m], [w - m, n + m]]) {
+      const q = await screen(x, y);
+      await page.mouse.click(q.x, q.y);
+    }
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid="create-dialog"]');
+    await page.fill('[data-testid="new-name"]', 'Riverside');
+    await page.click('[data-testid="create-ok"]');
+    await page.waitForFunction((k) => document.querySelector('[data-testid="total-communities"]').textContent.replace(/\D/g, '') === String(k), report0.communities.length + 1);
+    await shot('t2-create');
+    await assertSelectTool();
+    const r = await report();
+    const made = r.communities.find((c) => !report0.communities.some((o) => o.id === c.id));
+    assert.equal(made.name, 'Riverside');
+    assert.ok(made.grid_cells.includes(cell), `${cell} in ${made.grid_cells}`);
+    assert.equal(r.findings.some((f) => f.code === 'plan.unassigned' && f.feature_ids.includes(cell)), false, 'the cell is no longer in no community');
+    assert.deepEqual(r.totals, (await exported()).report.totals);
+    assert.equal(r.totals.households_total, report0.totals.households_total);
+  });
+
+  test('no console errors, CSP violations or foreign requests', () => {
+    assert.deepEqual(watch.errors, []);
+    assert.deepEqual(watch.csp, []);
+    assert.deepEqual(watch.foreign(), []);
+  });
+});
