@@ -670,6 +670,7 @@ class Shequ extends Evented {
       if ((k === 'z' && e.shiftKey) || k === 'y') { e.preventDefault(); return this.redo(); }
     }
     if (typing) return;
+    if (e.key === '/' && !mod) { e.preventDefault(); return this.toolbar.openSearch(); }
     if (e.key === 'Escape') return this.editor.escape();
     if (this.options.editable) this.editor.key(e);
   }

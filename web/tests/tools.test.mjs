@@ -195,6 +195,81 @@ describe('drawing tools on the map', () => {
     assert.equal(r.totals.households_total, report0.totals.households_total);
   });
 
+});
+
+describe('find', () => {
+  const results = () => page.$$eval('[data-testid^="search-result-"]', (els) => els.map((e) => ({ kind: e.dataset.kind, id: e.dataset.id, text: e.textContent })));
+  /** Distance in px from the map's centre to a lon/lat. */
+  async function offCentre([lng, lat]) {
+    const map = await page.locator('[data-testid="map"]').boundingBox();
+    const p = await screen(lng, lat);
+    return Math.hypot(p.x - (map.x + map.width / 2), p.y - (map.y + map.height / 2));
+  }
+
+  test('"/" then part of a compound\'s name: Enter goes to it and selects its community', async () => {
+    const engine = new wasm.Engine(demoText(), 'demo.geojson', '');
+    const compounds = engine.layer('compound').features;
+    engine.free();
+    // A compound in a community, whose name no other compound, community or centre contains.
+    const names = (x) => compounds.filter((f) => f.properties.name.includes(x)).length + report0.communities.filter((c) => c.name.includes(x)).length;
+    const owner = new Map(report0.communities.flatMap((c) => c.compounds.map((id) => [id, c])));
+    const f = compounds.find((f) => owner.has(f.properties.id) && names(f.properties.name.slice(0, 3)) === 1);
+    const part = f.properties.name.slice(0, 3);
+    const home = owner.get(f.properties.id);
+    await page.click('[data-testid="tab-balance"]'); // focus outside any field
+    await page.keyboard.press('/');
+    await page.waitForSelector('[data-testid="search-input"]:focus');
+    await page.keyboard.type(part);
+    const found = await results();
+    assert.equal(found.length, 1, JSON.stringify(found));
+    assert.equal(found[0].kind, 'compound');
+    assert.equal(found[0].id, f.properties.id);
+    const hh = f.properties.households + (f.properties.planned_households ?? 0);
+    assert.ok(found[0].text.includes(f.properties.name) && found[0].text.includes(home.name) && found[0].text.includes(hh.toLocaleString('en')), found[0].text);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid="search"]', { state: 'detached' });
+    await page.waitForTimeout(900); // the map flies there
+    assert.equal(await page.textContent('[data-testid="detail-name"]'), home.name);
+    const [w, s, e, n] = bbox(f.geometry);
+    assert.ok(await offCentre([(w + e) / 2, (s + n) / 2]) < 40, 'the map is centred on the compound');
+    await shot('t3-find-compound');
+  });
+
+  test('a community by its id, a grid cell by its code chosen with the arrow keys; nothing found says so', async () => {
+    const named = report0.communities.filter((x) => x.name && x.grid_cells.length);
+    const c = named[3];
+    await page.click('[data-testid="search-button"]');
+    await page.waitForSelector('[data-testid="search-input"]:focus');
+    await page.keyboard.type(c.id.toLowerCase());
+    assert.deepEqual((await results())[0], { kind: 'community', id: c.id, text: `Community${c.name}${c.households_total.toLocaleString('en')} households` });
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(900);
+    assert.equal(await page.textContent('[data-testid="detail-name"]'), c.name);
+
+    const cell = named[7].grid_cells[0];
+    const engine = new wasm.Engine(demoText(), 'demo.geojson', '');
+    const code = engine.layer('grid').features.find((g) => g.properties.id === cell).properties.code;
+    engine.free();
+    await page.keyboard.press('/');
+    await page.waitForSelector('[data-testid="search-input"]:focus');
+    await page.keyboard.type(code);
+    const found = await results();
+    const k = found.findIndex((r) => r.kind === 'grid' && r.id === cell);
+    assert.ok(k >= 0, JSON.stringify(found));
+    for (let i = 0; i <= k; i++) await page.keyboard.press('ArrowDown');
+    assert.equal(await page.evaluate(() => document.activeElement.dataset.id), cell);
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(900);
+    assert.equal(await page.textContent('[data-testid="detail-name"]'), named[7].name);
+
+    await page.keyboard.press('/');
+    await page.waitForSelector('[data-testid="search-input"]:focus');
+    await page.keyboard.type('no such place 12345');
+    assert.equal(await page.textContent('[data-testid="search-none"]'), 'Nothing found');
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('[data-testid="search"]', { state: 'detached' });
+  });
+
   test('no console errors, CSP violations or foreign requests', () => {
     assert.deepEqual(watch.errors, []);
     assert.deepEqual(watch.csp, []);

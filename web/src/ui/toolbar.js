@@ -1,8 +1,10 @@
-// The toolbar: file, undo/redo, editing tools, snapping, layers, settings, language.
+// The toolbar: file, undo/redo, editing tools, snapping, find, layers, settings, language.
 import { el, fill, icon } from '../dom.js';
 import { t } from '../i18n.js';
 import { ICONS } from './icons.js';
 import { TOOLS } from '../edit/editor.js';
+
+let searchModule = null; // the Find popover's code (./search.js), loaded on first use
 
 const LAYER_TOGGLES = ['community', 'labels', 'compound', 'grid', 'barrier', 'service_center', 'street'];
 
@@ -33,9 +35,10 @@ export class Toolbar {
       const first = bar.firstElementChild, last = bar.lastElementChild;
       return !!first && last.offsetTop >= first.offsetTop + first.offsetHeight;
     };
-    bar.classList.remove('shequ-tb-compact', 'shequ-tb-icons');
+    bar.classList.remove('shequ-tb-compact', 'shequ-tb-icons', 'shequ-tb-tight');
     if (wraps()) bar.classList.add('shequ-tb-compact');
     if (wraps()) bar.classList.add('shequ-tb-icons');
+    if (wraps()) bar.classList.add('shequ-tb-tight');
     bar.dataset.fitWidth = bar.clientWidth;
   }
 
@@ -71,10 +74,13 @@ export class Toolbar {
       ctx.consult?.toolbarGroup((...a) => this._btn(...a)),
       el('div', { class: 'shequ-tb-spacer' }),
       el('span', { class: 'shequ-save-state', testid: 'save-state', dataset: { state: ctx.saveState ?? '' }, text: saved, title: saved }),
+      this._btn('search', 'search', (e) => this.openSearch(e.currentTarget), { testid: 'search-button', title: t('search_title'), disabled: !ctx.state.loaded }),
       this._btn('layers', 'layers', (e) => this._layersMenu(e.currentTarget), { testid: 'layers-menu' }),
       this._btn('settings', 'settings', () => ctx.openSettings(), { testid: 'settings' }),
       el('button', { class: 'shequ-tb-btn shequ-lang', testid: 'lang-switch', title: t('language_switch_title'), text: t('language_switch'), lang: ctx.lang === 'zh' ? 'en' : 'zh', onclick: () => ctx.setLanguage(ctx.lang === 'zh' ? 'en' : 'zh') }),
     );
+    // Fetched once a plan is shown, so that "/" and typing at once lose no key.
+    if (ctx.state.loaded) searchModule ??= import('./search.js');
     this.updateHistory();
     this.fit();
     this.hint.textContent = ctx.state.loaded && editable ? t('tool_' + ctx.mode + '_hint') : '';
@@ -120,6 +126,14 @@ export class Toolbar {
       ...(ctx.consult?.fileItems() ?? []),
       ...(ctx.docs?.fileItems() ?? []),
     ], 'file-items');
+  }
+
+  /** The Find popover (its code is loaded on first use). */
+  async openSearch(button = this.el.querySelector('[data-testid=search-button]')) {
+    const ctx = this._ctx;
+    if (!ctx.state.loaded || !button) return;
+    const { openSearch } = await (searchModule ??= import('./search.js'));
+    openSearch(ctx, this._anchor(button));
   }
 
   _layersMenu(button) {
