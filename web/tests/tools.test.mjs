@@ -195,6 +195,66 @@ describe('drawing tools on the map', () => {
     assert.equal(r.totals.households_total, report0.totals.households_total);
   });
 
+
+  test('reassign: the community chosen last comes first, and Shift+click gives to it directly', async () => {
+    // Three compounds of one community that can each go to the same neighbour,
+    // not its first (the menu lists neighbours in order: the first is first anyway).
+    const engine = new wasm.Engine(demoText(), 'demo.geojson', '');
+    const geometry = new Map(engine.layer('compound').features.map((f) => [f.properties.id, f.geometry]));
+    let pick = null;
+    for (const c of report0.communities) {
+      for (const n of c.neighbours.slice(1)) {
+        const ok = c.compounds.filter((x) => {
+          try {
+            engine.reassign('compound', x, n.id);
+          } catch {
+            return false;
+          }
+          engine.undo();
+          return true;
+        });
+        if (ok.length >= 3) { pick = { from: c, to: n.id, compounds: ok.slice(0, 3) }; break; }
+      }
+      if (pick) break;
+    }
+    engine.free();
+    assert.ok(pick, 'a community with three compounds a neighbour can take');
+    const at = async (id) => {
+      const g = geometry.get(id);
+      const p = interiorPoint(g.type === 'Polygon' ? g.coordinates[0] : g.coordinates[0][0]);
+      return screen(p[0], p[1]);
+    };
+    const owner = async (id) => (await report()).communities.find((c) => c.compounds.includes(id))?.id;
+    await selectCommunity(pick.from.id);
+    await page.click('[data-testid="tool-reassign"]');
+    assert.match(await page.textContent('[data-testid="hint"]'), /Shift\+click/);
+    const [a, b, c] = pick.compounds;
+    let q = await at(a);
+    await page.mouse.click(q.x, q.y);
+    await page.waitForSelector('[data-testid="reassign-menu"]');
+    await page.click(`[data-testid="reassign-target-${pick.to}"]`);
+    await page.waitForFunction(([x, to]) => window.shequ.getReport().communities.find((c) => c.compounds.includes(x))?.id === to, [a, pick.to]);
+    // Shift+click: no menu, straight to the same neighbour.
+    q = await at(b);
+    await page.keyboard.down('Shift');
+    await page.mouse.click(q.x, q.y);
+    await page.keyboard.up('Shift');
+    await page.waitForFunction(([x, to]) => window.shequ.getReport().communities.find((c) => c.compounds.includes(x))?.id === to, [b, pick.to]);
+    assert.equal(await page.locator('[data-testid="reassign-menu"]').count(), 0, 'no menu for Shift+click');
+    // A plain click asks, with that neighbour first.
+    q = await at(c);
+    await page.mouse.click(q.x, q.y);
+    await page.waitForSelector('[data-testid="reassign-menu"]');
+    assert.equal(await page.$eval('[data-testid="reassign-menu"] .shequ-menu-item', (e) => e.dataset.testid), `reassign-target-${pick.to}`);
+    await page.keyboard.press('Escape');
+    assert.equal(await owner(c), pick.from.id, 'Esc gives nothing');
+    // Two edits, two undo steps.
+    await page.keyboard.press('Control+z');
+    await page.keyboard.press('Control+z');
+    await page.waitForFunction(([xs, from]) => xs.every((x) => window.shequ.getReport().communities.find((c) => c.compounds.includes(x))?.id === from), [[a, b], pick.from.id]);
+    assert.equal((await report()).communities.find((x) => x.id === pick.from.id).households_total, pick.from.households_total);
+    await page.click('[data-testid="tool-select"]');
+  });
 });
 
 describe('find', () => {

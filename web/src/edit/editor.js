@@ -20,6 +20,7 @@ export class Editor {
     this.drag = new VertexDrag(ctx);
     this.draw = new DrawTool(ctx);
     this.reassignLayer = 'compound';
+    this._lastTarget = null; // the community a compound or cell was last given to
     this._press = null;
     const c = ctx.mapEl;
     c.addEventListener('pointerdown', (e) => this._down(e), true);
@@ -134,7 +135,7 @@ export class Editor {
       if (isClick) this.handles.select(p.target.node.id);
       return;
     }
-    if (isClick && !this._ignored(e)) this._click(ctx.view.map.mouseEventToLatLng(e), q);
+    if (isClick && !this._ignored(e)) this._click(ctx.view.map.mouseEventToLatLng(e), q, e.shiftKey);
   }
 
   _cancelPress() {
@@ -142,7 +143,7 @@ export class Editor {
     this._press = null;
   }
 
-  _click(latlng, point) {
+  _click(latlng, point, shift = false) {
     const ctx = this._ctx;
     if (ctx.mode === 'split' || ctx.mode === 'create') {
       if (ctx.mode === 'split' && !ctx.communities.selected) {
@@ -153,7 +154,7 @@ export class Editor {
       this.draw.add(latlng);
       return;
     }
-    if (ctx.mode === 'reassign') return this._reassignPick(latlng, point);
+    if (ctx.mode === 'reassign') return this._reassignPick(latlng, point, shift);
     if (ctx.mode === 'merge') return this._mergePick(latlng, point);
     // select: an edge near the pointer gets a vertex; otherwise select
     if (ctx.options.editable && this._nearEdge(point)) {
@@ -202,7 +203,7 @@ export class Editor {
     return false;
   }
 
-  _reassignPick(latlng, point) {
+  _reassignPick(latlng, point, shift = false) {
     const ctx = this._ctx;
     const layer = this.reassignLayer;
     const fid = layer === 'grid' ? ctx.context.gridAt(latlng) : ctx.context.compoundAt(latlng);
@@ -217,11 +218,20 @@ export class Editor {
       if (at) targets.push(at);
     }
     if (!targets.length) return ctx.toast(t('reassign_none', { name: label }), 'info');
+    // The community chosen last comes first (Enter takes it); Shift+click
+    // gives to it without asking, as a districting tool's brush would.
+    const last = targets.indexOf(this._lastTarget);
+    if (last >= 0 && shift) return this._reassign(layer, fid, this._lastTarget);
+    if (last > 0) targets.unshift(...targets.splice(last, 1));
     ctx.menu.open(point, t('reassign_to', { name: label }), targets.map((id) => ({
       text: ctx.state.name(id),
       testid: 'reassign-target-' + id,
-      onselect: () => ctx.edit('reassign', layer, fid, id),
+      onselect: () => this._reassign(layer, fid, id),
     })), 'reassign-menu');
+  }
+
+  _reassign(layer, fid, to) {
+    if (this._ctx.edit('reassign', layer, fid, to)) this._lastTarget = to;
   }
 
   _mergePick(latlng, point) {
