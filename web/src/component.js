@@ -481,10 +481,9 @@ class Shequ extends Evented {
       if (custom) this.customProfile = custom;
       return true;
     }
-    const plan = this.bridge.call('exportPlan');
     try {
-      this.bridge.load(plan, this.fileName, text);
-      if (this._baseline?.text) this.bridge.call('setBaseline', this._baseline.text, this._baseline.name);
+      // Only the rules change: the plan, its undo history and the comparison stay.
+      this.bridge.call('setProfile', text);
     } catch (e) {
       this._loadFailed(e);
       return false;

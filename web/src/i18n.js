@@ -162,7 +162,7 @@ const T = {
   profile: ['规则方案', 'Rule profile'],
   profile_file: ['从文件载入规则…', 'Load rules from a file…'],
   profile_custom: ['自定义：{name}', 'Custom: {name}'],
-  profile_changed: ['已改用规则“{name}”重新检查', 'Checked again with the rules “{name}”'],
+  profile_changed: ['已改用规则“{name}”重新检查（方案和撤销记录不变）', 'Checked again with the rules “{name}” (the plan and the undo history are kept)'],
   // loading
   loading_engine: ['正在载入规则引擎…', 'Loading the rule engine…'],
   loading_plan: ['正在读取方案…', 'Reading the plan…'],

@@ -257,6 +257,43 @@ describe('drawing tools on the map', () => {
   });
 });
 
+describe('rule profiles', () => {
+  test('a street\'s own profile from a TOML file: the plan is checked again, the undo history stays', async () => {
+    const c = report0.communities.find((x) => x.name && x.households_total >= 2000 && x.households_total < 2500);
+    assert.ok(c, 'a community in the standard band that a stricter band leaves out');
+    await selectCommunity(c.id);
+    await page.click('[data-testid="tab-detail"]');
+    await page.fill('[data-testid="edit-committee-size"]', '12');
+    await page.click('[data-testid="edit-save"]');
+    await page.waitForFunction(() => /^Undo: edit/.test(document.querySelector('[data-testid="undo"]').title));
+    const undoTitle = await page.getAttribute('[data-testid="undo"]', 'title');
+    // A street office's profile: Yangzhou's with a band of 2,500–3,500.
+    const toml = 'name = "street-2026"\nextends = "yangzhou-2022"\ntitle_zh = "某街道细则"\ntitle_en = "A street\'s rules"\n\n[scale]\ntarget_min = 2500\ntarget_max = 3500\n';
+    const json = JSON.stringify({ name: 'street-2026', extends: 'yangzhou-2022', title_zh: '某街道细则', title_en: "A street's rules", scale: { target_min: 2500, target_max: 3500 } });
+    await page.click('[data-testid="settings"]');
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click('[data-testid="profile-file"]')]);
+    await chooser.setFiles({ name: '街道细则.toml', mimeType: 'application/toml', buffer: Buffer.from(toml) });
+    await page.waitForFunction(() => document.querySelector('[data-testid="profile-select"]').value === '__custom');
+    await page.click('[data-testid="settings-apply"]');
+    await page.waitForFunction(() => window.shequ.getReport().profile === 'street-2026');
+    const r = await report();
+    // The plan the page exports, read afresh with the same profile in Node.
+    const engine = new wasm.Engine(await page.evaluate(() => window.shequ.getPlan()), 'exported.geojson', json);
+    const fresh = engine.report();
+    engine.free();
+    assert.deepEqual(r.totals, fresh.totals);
+    assert.deepEqual(r.findings.map((f) => f.id).sort(), fresh.findings.map((f) => f.id).sort());
+    assert.equal(r.communities.find((x) => x.id === c.id).band.target_min, 2500);
+    assert.notEqual(r.totals.in_band, report0.totals.in_band, 'the stricter band changes the count');
+    assert.match(await page.textContent('[data-testid="band-legend"]'), /2,500–3,500/);
+    // The edit before the switch is still the one to undo.
+    assert.equal(await page.getAttribute('[data-testid="undo"]', 'title'), undoTitle);
+    await page.keyboard.press('Control+z');
+    await page.waitForFunction((id) => !/"committee_size":12/.test(JSON.stringify(JSON.parse(window.shequ.getPlan()).features.find((f) => f.properties.id === id).properties)), c.id);
+    assert.equal((await report()).communities.find((x) => x.id === c.id).band.target_min, 2500, 'still read with the street\'s profile');
+  });
+});
+
 describe('find', () => {
   const results = () => page.$$eval('[data-testid^="search-result-"]', (els) => els.map((e) => ({ kind: e.dataset.kind, id: e.dataset.id, text: e.textContent })));
   /** Distance in px from the map's centre to a lon/lat. */

@@ -297,6 +297,19 @@ impl Session {
         );
     }
 
+    /// Checks the plan against another rule profile. The plan, the undo and
+    /// redo history and the comparison stay (which compound lies in which
+    /// community is geometry, whatever the profile); every report and finding
+    /// is evaluated afresh. Not an undo step: the profile is how the plan is
+    /// read, not part of it.
+    pub fn set_profile(&mut self, profile: Profile) -> Delta {
+        if self.drag.is_some() {
+            let _ = self.cancel_drag();
+        }
+        self.profile = profile;
+        self.refresh(Vec::new(), Update::Rebuilt)
+    }
+
     fn index_of(&self, id: &str) -> Result<usize, EditError> {
         self.plan
             .communities
@@ -1599,6 +1612,38 @@ mod tests {
         assert!(e.message_en.contains("A-0"), "{}", e.message_en);
         assert!(!s.can_undo());
         assert_eq!(households(&s, "A"), 2500);
+    }
+
+    #[test]
+    fn another_profile_keeps_the_history_and_the_comparison() {
+        let mut s = session();
+        move_ab_edge(&mut s, X0 + 0.0045);
+        let moved = s.report();
+        let national = Profile::builtin("national-2025").unwrap();
+        let d = s.set_profile(national.clone());
+        let fresh = crate::evaluate(s.plan(), &national);
+        let now = s.report();
+        assert_eq!(now.profile, "national-2025");
+        assert_eq!(now.findings, fresh.findings);
+        assert_eq!(now.communities, fresh.communities);
+        assert_eq!(d.totals, fresh.totals);
+        assert_ne!(
+            now.totals, moved.totals,
+            "the national profile reads the plan differently"
+        );
+        assert_eq!(
+            now.comparison, moved.comparison,
+            "the comparison is geometry"
+        );
+        assert!(s.can_undo(), "the history stays");
+        // Undo under the new profile: the plan as it was, read by the new profile.
+        while s.can_undo() {
+            s.undo().unwrap();
+        }
+        let start = crate::evaluate(s.plan(), &national);
+        assert_eq!(s.report().findings, start.findings);
+        assert_eq!(s.report().totals, start.totals);
+        assert!(s.report().comparison.unwrap().households.is_empty());
     }
 
     #[test]

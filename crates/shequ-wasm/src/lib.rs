@@ -136,6 +136,16 @@ impl Engine {
         self.session.profile().name.clone()
     }
 
+    /// Checks the plan against another rule profile (a built-in name, TOML or
+    /// JSON text; empty: the default). The plan, the undo history and the
+    /// comparison stay; the Delta carries every report that changed.
+    #[wasm_bindgen(js_name = setProfile)]
+    pub fn set_profile(&mut self, profile: &str) -> Result<JsValue, JsValue> {
+        let profile = profile_from(profile)?;
+        let d = self.session.set_profile(profile);
+        Ok(self.delta(d))
+    }
+
     /// The full report.
     pub fn report(&self) -> JsValue {
         to_js(&self.session.report())

@@ -233,3 +233,23 @@ fn profiles_are_listed_and_chosen() {
         .unwrap();
     assert_eq!(get(&err, "name").as_string().unwrap(), "ProfileError");
 }
+
+#[wasm_bindgen_test]
+fn another_profile_keeps_the_undo_history() {
+    let mut e = Engine::new(plan().into(), "plan.geojson", "").unwrap();
+    let patch = js_sys::JSON::parse(r#"{"committee_size": 12}"#).unwrap();
+    e.update_community("A", patch).unwrap();
+    let d = e.set_profile("national-2025").unwrap();
+    assert_eq!(e.profile(), "national-2025");
+    assert!(get(&d, "totals").is_object());
+    assert!(
+        e.can_undo(),
+        "the edit before the switch can still be undone"
+    );
+    // A profile that does not parse: refused, the profile and plan as they were.
+    let err = e.set_profile("[scale]\nnope = 1").err().unwrap();
+    assert_eq!(get(&err, "name").as_string().unwrap(), "ProfileError");
+    assert_eq!(e.profile(), "national-2025");
+    e.undo();
+    assert!(!e.export_plan().contains("\"committee_size\":12"));
+}

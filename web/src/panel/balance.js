@@ -11,7 +11,7 @@ export class Balance {
     this._rows = new Map();
     this.sort = 'plan';
     this._list = el('ol', { class: 'shequ-bars', testid: 'balance' });
-    this._legend = el('p', { class: 'shequ-legend' });
+    this._legend = el('p', { class: 'shequ-legend', testid: 'band-legend' });
     this._sortSel = el('select', { class: 'shequ-select-small', testid: 'balance-sort', onchange: () => { this.sort = this._sortSel.value; this.render(); } });
     this.el = el('div', { class: 'shequ-balance' },
       el('div', { class: 'shequ-row-between' }, this._legend, el('label', { class: 'shequ-inline' }, el('span', { class: 'shequ-muted', 'data-i18n': 'sort_by' }), this._sortSel)),
