@@ -50,14 +50,17 @@ function index(ctx) {
   const s = ctx.state;
   if (built.has(s.layers)) return built.get(s.layers);
   const entries = [];
+  let complete = true; // a layer is missing while the engine restarts: not kept then
   for (const kind of ['compound', 'grid', 'barrier']) {
-    for (const f of s.layer(kind)?.features ?? []) {
+    const layer = s.layer(kind);
+    complete &&= !!layer;
+    for (const f of layer?.features ?? []) {
       const p = f.properties ?? {};
       const id = String(p.id ?? f.id ?? '');
       entries.push(entry(kind, id, String(p.name ?? p.code ?? id), [id, p.code], { geometry: f.geometry, barrier: p.kind }));
     }
   }
-  built.set(s.layers, entries);
+  if (complete) built.set(s.layers, entries);
   return entries;
 }
 
