@@ -483,7 +483,7 @@ class Shequ extends Evented {
     }
     try {
       // Only the rules change: the plan, its undo history and the comparison stay.
-      this.bridge.call('setProfile', text);
+      this.bridge.call('setProfile', text, fileName);
     } catch (e) {
       this._loadFailed(e);
       return false;

@@ -295,6 +295,23 @@ describe('rule profiles', () => {
     await page.waitForFunction((id) => !/"committee_size":12/.test(JSON.stringify(JSON.parse(window.shequ.getPlan()).features.find((f) => f.properties.id === id).properties)), c.id);
     assert.equal((await report()).communities.find((x) => x.id === c.id).band.target_min, 2500, 'still read with the street\'s profile');
   });
+
+  test('a profile with a wrong value: the message names the file and the setting; the rules stay', async () => {
+    const totals = (await report()).totals;
+    await page.click('[data-testid="settings"]');
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click('[data-testid="profile-file"]')]);
+    const toml = 'name = "bad"\nextends = "yangzhou-2022"\n\n[scale]\ntarget_min = "两千"\n';
+    await chooser.setFiles({ name: '街道坏规则.toml', mimeType: 'application/toml', buffer: Buffer.from(toml) });
+    await page.waitForFunction(() => document.querySelector('[data-testid="profile-select"]').value === '__custom');
+    await page.click('[data-testid="settings-apply"]');
+    await page.waitForSelector('[data-testid="load-error"]');
+    const text = await page.textContent('[data-testid="load-error"]');
+    assert.ok(text.includes('街道坏规则.toml') && text.includes('scale.target_min') && text.includes('两千'), text);
+    await page.keyboard.press('Escape');
+    const r = await report();
+    assert.equal(r.profile, 'street-2026', 'the rules in use stay');
+    assert.deepEqual(r.totals, totals);
+  });
 });
 
 describe('find', () => {

@@ -185,10 +185,14 @@ impl Profile {
             parse_toml(text).map_err(err)?
         };
         let merged = resolve(value, 0).map_err(err)?;
-        let profile: Profile =
-            serde_json::from_value(serde_json::Value::Object(merged)).map_err(|e| {
+        // The path names the setting at fault: `scale.target_min: invalid type…`.
+        let profile: Profile = serde_path_to_error::deserialize(serde_json::Value::Object(merged))
+            .map_err(|e| {
+                let at = e.path().to_string();
+                let at = if at == "." { String::new() } else { at + ": " };
                 err(format!(
-                    "{e}; see profiles/yangzhou-2022.toml for every setting"
+                    "{at}{}; see profiles/yangzhou-2022.toml for every setting",
+                    e.inner()
                 ))
             })?;
         profile.check().map_err(err)?;
@@ -422,6 +426,21 @@ mod tests {
         .unwrap_err();
         assert!(e.to_string().contains("target_mx"), "{e}");
         assert!(e.to_string().starts_with("p.toml: "), "{e}");
+    }
+
+    #[test]
+    fn a_value_of_the_wrong_type_names_its_setting() {
+        let e = Profile::parse(
+            "街道细则.toml",
+            "extends = \"yangzhou-2022\"\n[scale]\ntarget_min = \"两千\"\n",
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("街道细则.toml: scale.target_min: invalid type"),
+            "{e}"
+        );
+        assert!(e.message.contains("两千"), "{e}");
     }
 
     #[test]

@@ -136,12 +136,18 @@ impl Engine {
         self.session.profile().name.clone()
     }
 
-    /// Checks the plan against another rule profile (a built-in name, TOML or
-    /// JSON text; empty: the default). The plan, the undo history and the
-    /// comparison stay; the Delta carries every report that changed.
+    /// Checks the plan against another rule profile (a built-in name or JSON
+    /// text, from the file `file_name` for messages; empty: the default). The
+    /// plan, the undo history and the comparison stay; the Delta carries every
+    /// report that changed. A profile that does not read throws a
+    /// `ProfileError` naming the file and the setting, and nothing changes.
     #[wasm_bindgen(js_name = setProfile)]
-    pub fn set_profile(&mut self, profile: &str) -> Result<JsValue, JsValue> {
-        let profile = profile_from(profile)?;
+    pub fn set_profile(
+        &mut self,
+        profile: &str,
+        file_name: Option<String>,
+    ) -> Result<JsValue, JsValue> {
+        let profile = profile_named(profile, file_name.as_deref().unwrap_or("profile"))?;
         let d = self.session.set_profile(profile);
         Ok(self.delta(d))
     }
@@ -619,13 +625,18 @@ fn coords(flat: &[f64]) -> Vec<Coord> {
 }
 
 fn profile_from(p: &str) -> Result<Profile, JsValue> {
+    profile_named(p, "profile")
+}
+
+/// A built-in profile by name, the default for "", else the text of `file`.
+fn profile_named(p: &str, file: &str) -> Result<Profile, JsValue> {
     let trimmed = p.trim();
     let result = if trimmed.is_empty() {
         Ok(Profile::default_profile())
     } else if Profile::builtin_names().any(|n| n == trimmed) {
         Profile::builtin(trimmed)
     } else {
-        Profile::parse("profile", p)
+        Profile::parse(file, p)
     };
     result.map_err(|e| {
         let err = Error::new(&e.to_string());

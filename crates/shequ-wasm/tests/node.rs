@@ -239,16 +239,26 @@ fn another_profile_keeps_the_undo_history() {
     let mut e = Engine::new(plan().into(), "plan.geojson", "").unwrap();
     let patch = js_sys::JSON::parse(r#"{"committee_size": 12}"#).unwrap();
     e.update_community("A", patch).unwrap();
-    let d = e.set_profile("national-2025").unwrap();
+    let d = e.set_profile("national-2025", None).unwrap();
     assert_eq!(e.profile(), "national-2025");
     assert!(get(&d, "totals").is_object());
     assert!(
         e.can_undo(),
         "the edit before the switch can still be undone"
     );
-    // A profile that does not parse: refused, the profile and plan as they were.
-    let err = e.set_profile("[scale]\nnope = 1").err().unwrap();
+    // A profile that does not read: refused, naming the file and the setting;
+    // the profile and the plan as they were.
+    let bad = r#"{"extends": "yangzhou-2022", "name": "x", "scale": {"target_min": "两千"}}"#;
+    let err = e
+        .set_profile(bad, Some("街道细则.toml".into()))
+        .err()
+        .unwrap();
     assert_eq!(get(&err, "name").as_string().unwrap(), "ProfileError");
+    let message = get(&err, "message").as_string().unwrap();
+    assert!(
+        message.starts_with("街道细则.toml: scale.target_min: "),
+        "{message}"
+    );
     assert_eq!(e.profile(), "national-2025");
     e.undo();
     assert!(!e.export_plan().contains("\"committee_size\":12"));
