@@ -21,7 +21,7 @@ const T = {
   nothing_to_redo: ['没有可重做的操作', 'Nothing to redo'],
   tools: ['编辑工具', 'Editing tools'],
   tool_select: ['选择/节点', 'Select / vertices'],
-  tool_select_hint: ['点击社区查看详情；拖动节点调整边界；点击边界插入节点；选中节点后按 Delete 删除', 'Click a community for details; drag a vertex to move the boundary; click an edge to add a vertex; select a vertex and press Delete to remove it'],
+  tool_select_hint: ['点击社区查看详情；拖动节点调整边界；点击边界插入节点；选中节点后按方向键微移、按 Delete 删除', 'Click a community for details; drag a vertex to move the boundary; click an edge to add a vertex; select a vertex to nudge it with the arrow keys or remove it with Delete'],
   tool_reassign: ['改划', 'Reassign'],
   tool_reassign_hint: ['点击一个小区或网格，再选择要划入的相邻社区；按住 Shift 点击则直接划入上次选择的社区', 'Click a compound or grid cell, then choose the neighbouring community to move it to; Shift+click gives it to the community chosen last'],
   tool_split: ['拆分', 'Split'],

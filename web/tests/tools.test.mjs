@@ -2,7 +2,8 @@
 // English, in real headless Chromium against web/dist: split a community by
 // drawing a line across it, merge two by picking the neighbour on the map,
 // create one by drawing an area over a grid cell in no community, reassign
-// compounds (the last choice first; Shift+click); after each edit, and after
+// compounds (the last choice first; Shift+click), nudge a shared vertex with
+// the arrow keys; after each edit, and after
 // Esc, the map is back in the select tool. A street's own rule profile from a
 // TOML file re-checks the plan and keeps the undo history. Find goes to a
 // compound, a community or a grid cell by name, id or code. Expected values
@@ -257,6 +258,39 @@ describe('drawing tools on the map', () => {
     await page.waitForFunction(([xs, from]) => xs.every((x) => window.shequ.getReport().communities.find((c) => c.compounds.includes(x))?.id === from), [[a, b], pick.from.id]);
     assert.equal((await report()).communities.find((x) => x.id === pick.from.id).households_total, pick.from.households_total);
     await page.click('[data-testid="tool-select"]');
+  });
+
+  test('arrow keys nudge a selected shared vertex, a pixel (Shift: ten) per press, each an edit', async () => {
+    const c = report0.communities.find((x) => x.name && x.neighbours.length >= 2);
+    const start = await report(); // after the edits above
+    const title0 = await page.getAttribute('[data-testid="undo"]', 'title');
+    await selectCommunity(c.id);
+    const map = await page.locator('[data-testid="map"]').boundingBox();
+    const inView = (p) => p.x > map.x + 80 && p.x < map.x + map.width - 80 && p.y > map.y + 120 && p.y < map.y + map.height - 80;
+    const handles = await page.evaluate(() => window.shequ.handles().map((h) => ({ ...h, at: window.shequ.toScreen(h.lng, h.lat) })));
+    const h = handles.find((x) => x.degree >= 3 && inView(x.at)) ?? handles.find((x) => x.degree >= 2 && inView(x.at));
+    assert.ok(h, 'a shared vertex on screen');
+    await page.mouse.click(h.at.x, h.at.y);
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Shift+ArrowDown');
+    await page.waitForFunction((t) => document.querySelector('[data-testid="undo"]').title !== t, title0);
+    const now = await page.evaluate((id) => window.shequ.handles().find((x) => x.id === id), h.id);
+    assert.ok(now, 'the vertex keeps its id and stays selected');
+    const at = await screen(now.lng, now.lat);
+    assert.ok(Math.abs(at.x - h.at.x - 3) < 0.6 && Math.abs(at.y - h.at.y - 10) < 0.6, `moved by ${at.x - h.at.x}, ${at.y - h.at.y} px`);
+    // Every community that had the vertex has it at its new place: no gap opened.
+    const { plan, report: fresh } = await exported();
+    const rings = (g) => (g.type === 'Polygon' ? [g.coordinates] : g.coordinates).flat();
+    const holders = plan.features.filter((f) => f.properties.layer === 'community' && rings(f.geometry).some((r) => r.some(([x, y]) => Math.abs(x - now.lng) < 1e-9 && Math.abs(y - now.lat) < 1e-9)));
+    assert.ok(holders.length >= 2, `shared by ${holders.length}`);
+    // No gap or overlap between communities (a vertex on the street's outline
+    // may leave a sliver of the street in no community: that is reported apart).
+    const seams = (r) => r.findings.filter((f) => /^boundary\.(gap|overlap)$/.test(f.code) && f.community_ids.length).map((f) => f.id).sort();
+    assert.deepEqual(seams(fresh), seams(start));
+    assert.match(await page.getAttribute('[data-testid="undo"]', 'title'), /move boundary vertex/);
+    for (let i = 0; i < 4; i++) await page.keyboard.press('Control+z');
+    await page.waitForFunction(([id, x]) => Math.abs(window.shequ.handles().find((n) => n.id === id)?.lng - x) < 1e-12, [h.id, h.lng]);
+    assert.equal(await page.getAttribute('[data-testid="undo"]', 'title'), title0, 'four presses, four edits');
   });
 });
 

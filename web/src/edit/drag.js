@@ -145,6 +145,28 @@ export class VertexDrag {
     if (delta.reverted) this._ctx.toast(t('drag_reverted', { msg: this._ctx.pick(delta.reverted, 'message') }), 'warn');
   }
 
+  /** Moves `node` to `latlng` as one edit, without snapping: the arrow keys. */
+  nudge(node, latlng) {
+    const { bridge } = this._ctx;
+    try {
+      bridge.call('beginDrag', node.id);
+    } catch (e) {
+      this._ctx.refused(e);
+      return;
+    }
+    let delta;
+    try {
+      this._ctx.apply(bridge.call('dragTo', latlng.lng, latlng.lat, 0), { drag: true });
+      delta = bridge.call('endDrag');
+    } catch (e) {
+      this._ctx.refused(e);
+      if (bridge.ready) this._ctx.apply(bridge.call('cancelDrag'), {});
+      return;
+    }
+    this._ctx.apply(delta, { committed: true });
+    if (delta.reverted) this._ctx.toast(t('drag_reverted', { msg: this._ctx.pick(delta.reverted, 'message') }), 'warn');
+  }
+
   cancel() {
     if (!this.active) return;
     if (this._raf) cancelAnimationFrame(this._raf);

@@ -9,6 +9,7 @@ import { VertexDrag } from './drag.js';
 import { DrawTool } from './draw.js';
 
 const CLICK_SLOP = 4; // px a press may move and still be a click
+const NUDGE = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] }; // px; Shift: ×10
 const EDGE_PX = 7; // a click this close to an edge inserts a vertex
 
 export const TOOLS = ['select', 'reassign', 'split', 'merge', 'create'];
@@ -33,6 +34,8 @@ export class Editor {
     c.addEventListener('pointercancel', () => this._cancelPress());
     c.addEventListener('dblclick', (e) => this._dblclick(e));
     c.addEventListener('contextmenu', (e) => this._contextmenu(e));
+    // Before Leaflet's keyboard panning, which listens on the same element.
+    c.addEventListener('keydown', (e) => { if (this._nudgeKey(e)) e.stopImmediatePropagation(); }, true);
   }
 
   /** Switches the map's tool. Callers go through ctx.setTool, which also redraws the toolbar and hint. */
@@ -311,11 +314,26 @@ export class Editor {
       if (e.key === 'Enter') { e.preventDefault(); this.draw.finish(); return true; }
       if (e.key === 'Backspace') { e.preventDefault(); this.draw.undoPoint(); return true; }
     }
+    if (this._nudgeKey(e)) return true;
     if ((e.key === 'Delete' || e.key === 'Backspace') && this.handles.selectedNode != null) {
       e.preventDefault();
       return this.deleteSelectedVertex();
     }
     return false;
+  }
+
+  /** The arrow keys move the selected vertex by a pixel (Shift: ten), each press one edit. */
+  _nudgeKey(e) {
+    const ctx = this._ctx;
+    const dir = NUDGE[e.key];
+    if (!dir || e.ctrlKey || e.metaKey || e.altKey || this.handles.selectedNode == null || !ctx.options.editable || ctx.mode !== 'select') return false;
+    e.preventDefault();
+    const node = this.handles.node(this.handles.selectedNode);
+    if (!node || this.drag.active) return true;
+    const map = ctx.view.map;
+    const k = e.shiftKey ? 10 : 1;
+    this.drag.nudge(node, map.containerPointToLatLng(map.latLngToContainerPoint(node.latlng).add([dir[0] * k, dir[1] * k])));
+    return true;
   }
 
   /** For the badge and tests: the screen position of a lon/lat. */
