@@ -3,12 +3,11 @@
 // drawing a line across it, merge two by picking the neighbour on the map,
 // create one by drawing an area over a grid cell in no community, reassign
 // compounds (the last choice first; Shift+click), nudge a shared vertex with
-// the arrow keys; after each edit, and after
-// Esc, the map is back in the select tool. A street's own rule profile from a
-// TOML file re-checks the plan and keeps the undo history. Find goes to a
-// compound, a community or a grid cell by name, id or code. Expected values
-// come from the demo run through the engine in Node and from the plan the
-// page exports.
+// the arrow keys; after each edit, and after Esc, the map is back in the
+// select tool. A street's own rule profile from a TOML file re-checks the plan
+// and keeps the undo history. Find goes to a compound, a community or a grid
+// cell by name, id or code. Expected values come from the demo run through
+// the engine in Node and from the plan the page exports.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
