@@ -109,7 +109,7 @@ impl Engine {
         files: &[(Option<Layer>, &str, &[u8])],
         profile: &str,
     ) -> Result<Engine, JsValue> {
-        let profile = profile_from(profile)?;
+        let profile = profile_named(profile, "profile")?;
         let loaded = load_layers(files, &LoadOptions::default()).map_err(load_error)?;
         Ok(Engine {
             session: Session::new(loaded.plan, profile),
@@ -622,10 +622,6 @@ fn coords(flat: &[f64]) -> Vec<Coord> {
     flat.chunks_exact(2)
         .map(|p| Coord { x: p[0], y: p[1] })
         .collect()
-}
-
-fn profile_from(p: &str) -> Result<Profile, JsValue> {
-    profile_named(p, "profile")
 }
 
 /// A built-in profile by name, the default for "", else the text of `file`.
