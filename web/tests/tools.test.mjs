@@ -20,6 +20,7 @@ const communities = () => page.textContent('[data-testid="total-communities"]').
 const report = () => page.evaluate(() => window.shequ.getReport());
 const screen = (lng, lat) => page.evaluate(([x, y]) => window.shequ.toScreen(x, y), [lng, lat]);
 const shot = (name) => page.screenshot({ path: join(ARTIFACTS, name + '.png') });
+const waitCommunities = (n) => page.waitForFunction((k) => document.querySelector('[data-testid="total-communities"]').textContent.replace(/\D/g, '') === String(k), n);
 
 /** The plan the page exports, evaluated afresh by the engine in Node. */
 async function exported() {
@@ -107,7 +108,7 @@ describe('drawing tools on the map', () => {
     await page.mouse.click(a.x, a.y);
     await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 4 });
     await page.mouse.dblclick(b.x, b.y);
-    await page.waitForFunction((k) => document.querySelector('[data-testid="total-communities"]').textContent.replace(/\D/g, '') === String(k), report0.communities.length + 1);
+    await waitCommunities(report0.communities.length + 1);
     await shot('t1-split');
     await assertSelectTool();
     const after = await exported();
@@ -131,7 +132,7 @@ describe('drawing tools on the map', () => {
     assert.equal(int(await page.textContent(`[data-testid="households-${parts[1].id}"]`)), parts[1].households_total);
     assert.match(await page.getAttribute('[data-testid="undo"]', 'title'), /split|Split/);
     await page.keyboard.press('Control+z');
-    await page.waitForFunction((k) => document.querySelector('[data-testid="total-communities"]').textContent.replace(/\D/g, '') === String(k), report0.communities.length);
+    await waitCommunities(report0.communities.length);
     assert.equal((await report()).communities.find((c) => c.id === big.id).households_total, big.households_total);
   });
 
@@ -156,7 +157,7 @@ describe('drawing tools on the map', () => {
     await page.waitForSelector('[data-testid="merge-confirm"]');
     assert.match(await page.textContent('[data-testid="merge-confirm"]'), new RegExp(small.name));
     await page.click('[data-testid="merge-confirm"]');
-    await page.waitForFunction((k) => document.querySelector('[data-testid="total-communities"]').textContent.replace(/\D/g, '') === String(k), report0.communities.length - 1);
+    await waitCommunities(report0.communities.length - 1);
     await assertSelectTool();
     const r = await report();
     const nbBefore = report0.communities.find((c) => c.id === other);
@@ -166,7 +167,7 @@ describe('drawing tools on the map', () => {
     assert.equal(int(await page.textContent(`[data-testid="households-${small.id}"]`)), kept.households_total);
     assert.deepEqual(r.totals, (await exported()).report.totals);
     await page.keyboard.press('Control+z');
-    await page.waitForFunction((k) => document.querySelector('[data-testid="total-communities"]').textContent.replace(/\D/g, '') === String(k), report0.communities.length);
+    await waitCommunities(report0.communities.length);
   });
 
   test('create: an area drawn over a grid cell in no community becomes a community holding it', async () => {
@@ -186,7 +187,7 @@ describe('drawing tools on the map', () => {
     await page.waitForSelector('[data-testid="create-dialog"]');
     await page.fill('[data-testid="new-name"]', 'Riverside');
     await page.click('[data-testid="create-ok"]');
-    await page.waitForFunction((k) => document.querySelector('[data-testid="total-communities"]').textContent.replace(/\D/g, '') === String(k), report0.communities.length + 1);
+    await waitCommunities(report0.communities.length + 1);
     await shot('t2-create');
     await assertSelectTool();
     const r = await report();
