@@ -516,11 +516,6 @@ class Shequ extends Evented {
       this.toast(t('file_unreadable', { name: files.map((f) => f.name).join(', '), err: e.message }), 'error', 10000);
       return false;
     }
-    const notText = read.find((f) => f.error);
-    if (notText) {
-      this._loadFailed(notText.error);
-      return false;
-    }
     const profiles = read.filter((f) => classify(f) === 'profile');
     const plans = read.filter((f) => classify(f) === 'geojson');
     if (profiles.length) this.setProfile('__custom', profiles[0]);

@@ -185,12 +185,6 @@ const T = {
   notes_title: ['载入时自动修正了 {n} 处', '{n} repairs made while loading'],
   file_unreadable: ['无法读取文件 {name}：{err}', 'Could not read {name}: {err}'],
   // Bytes that are not UTF-8 never reach the engine (it takes text): the page says why.
-  not_utf8_gbk: ['文件不是 UTF-8 编码，看起来是国产 GIS 软件常用的 GBK（GB18030）编码（第 {line} 行，偏移 {at} 处）', 'the file is not UTF-8: it looks like GBK (GB18030), which Chinese GIS software often writes (first non-UTF-8 byte at line {line}, offset {at})'],
-  not_utf8_gbk_fix: ['请转存为 UTF-8：在 QGIS 中将 图层属性 ▸ 源 ▸ 数据源编码 设为 GBK，再用 导出 ▸ 要素另存为… 并将编码选为 UTF-8', 'save it as UTF-8: in QGIS set Layer Properties ▸ Source ▸ Data source encoding to GBK, then Export ▸ Save Features As… with Encoding UTF-8'],
-  not_utf8_utf16: ['文件是 UTF-16 编码，GeoJSON 须为 UTF-8', 'the file is UTF-16 text; GeoJSON must be UTF-8'],
-  not_utf8_utf16_fix: ['请另存为 UTF-8 编码（记事本：另存为 ▸ 编码 UTF-8），或从 GIS 重新导出', 'save it again as UTF-8 (in Notepad: Save As ▸ Encoding UTF-8), or export it again from your GIS'],
-  not_utf8_other: ['文件不是 UTF-8 编码（第 {line} 行，偏移 {at} 处有无效字节）', 'the file is not UTF-8 text (invalid byte at line {line}, offset {at})'],
-  not_utf8_other_fix: ['请另存为 UTF-8 编码（GeoJSON 须为 UTF-8），或从 GIS 重新导出', 'save it as UTF-8 (GeoJSON must be UTF-8), or export it again from your GIS'],
   layers_dialog_title: ['按图层导入', 'Import by layer'],
   layers_dialog_body: ['为每个文件选择图层；“按要素”表示文件中每个要素的 properties.layer 自行说明。', 'Choose the layer of each file; “per feature” means each feature names its layer in properties.layer.'],
   layer_per_feature: ['按要素 (properties.layer)', 'Per feature (properties.layer)'],

@@ -1,7 +1,7 @@
 // Files in and out: the file picker, drag-and-drop, one file per layer,
 // profile files, load-error reports and downloads. Nothing leaves the browser.
 import { el } from './dom.js';
-import { pick, t, tIn } from './i18n.js';
+import { pick, t } from './i18n.js';
 import { dialog } from './ui/dialog.js';
 
 export const PLAN_LAYERS = ['community', 'compound', 'grid', 'barrier', 'service_center', 'street'];
@@ -20,64 +20,31 @@ export function pickFiles({ accept = '.geojson,.json,.toml', multiple = false } 
 }
 
 /**
- * [{name, text, error?}]. Text is decoded strictly: bytes that are not UTF-8
- * (a GBK or UTF-16 export) would otherwise reach the engine as U+FFFD and a
- * GBK plan would load with its names garbled; such a file gets `error`, a
- * LoadError like the engine's (code load.not_utf8). Binary formats the engine
- * recognises by their first bytes (ZIP, GeoPackage, shapefile, PDF) are left
- * to it.
+ * [{name, bytes, head, text}]. A plan goes to the engine as its bytes, which
+ * checks the encoding itself (GBK and UTF-16 exports are named as such, with
+ * the fix); `head`, the first 4 KB, tells plans from profiles; `text` is
+ * decoded when first asked for (a profile's TOML or JSON), strictly: a profile
+ * that is not UTF-8 throws a ProfileError naming the file.
  */
 export async function readFiles(files) {
   return Promise.all([...files].map(async (f) => {
     const bytes = new Uint8Array(await f.arrayBuffer());
-    try {
-      // The text is read to check the encoding and tell plans from profiles;
-      // a plan goes to the engine as its bytes (no re-encoding for it).
-      return { name: f.name, bytes, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
-    } catch {
-      return { name: f.name, bytes, text: new TextDecoder().decode(bytes), error: notUtf8(f.name, bytes) };
-    }
+    let text = null;
+    return {
+      name: f.name,
+      bytes,
+      head: new TextDecoder().decode(bytes.subarray(0, 4096)),
+      get text() {
+        try {
+          return (text ??= new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+        } catch {
+          const err = new Error(`${f.name}: not UTF-8 text; save the profile as UTF-8`);
+          err.name = 'ProfileError';
+          throw err;
+        }
+      },
+    };
   }));
-}
-
-const NAMED_BY_ENGINE = ['PK', 'SQLite format 3', '\0\0\x27\n', '%PDF'];
-
-function notUtf8(file, bytes) {
-  if (NAMED_BY_ENGINE.some((m) => [...m].every((c, i) => bytes[i] === c.charCodeAt(0)))) return null;
-  let kind = 'other', at = 0;
-  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
-    kind = 'utf16';
-  } else {
-    at = firstNonUtf8(bytes);
-    try {
-      new TextDecoder('gb18030', { fatal: true }).decode(bytes.subarray(0, 65536), { stream: true });
-      kind = 'gbk';
-    } catch { /* neither */ }
-  }
-  let line = 1;
-  for (let i = 0; i < at; i++) if (bytes[i] === 10) line++;
-  const params = { line, at };
-  const err = new Error(tIn('en', 'not_utf8_' + kind, params));
-  err.name = 'LoadError';
-  err.errors = [{
-    file, code: 'load.not_utf8', feature_index: null, feature_id: null, layer: null, field: null,
-    problem_zh: tIn('zh', 'not_utf8_' + kind, params), problem_en: tIn('en', 'not_utf8_' + kind, params),
-    fix_zh: tIn('zh', `not_utf8_${kind}_fix`), fix_en: tIn('en', `not_utf8_${kind}_fix`),
-  }];
-  err.more = 0;
-  return err;
-}
-
-/** Offset of the first byte that does not begin a well-formed UTF-8 sequence. */
-function firstNonUtf8(b) {
-  for (let i = 0; i < b.length;) {
-    const c = b[i];
-    const n = c < 0x80 ? 0 : c >= 0xc2 && c < 0xe0 ? 1 : c >= 0xe0 && c < 0xf0 ? 2 : c >= 0xf0 && c < 0xf5 ? 3 : -1;
-    if (n < 0) return i;
-    for (let k = 1; k <= n; k++) if ((b[i + k] & 0xc0) !== 0x80) return i;
-    i += n + 1;
-  }
-  return b.length;
 }
 
 /**
@@ -93,7 +60,7 @@ export function isImportFile(file) {
 /** 'profile' for TOML or a JSON object that is not GeoJSON; else 'geojson'. */
 export function classify(file) {
   if (/\.toml$/i.test(file.name)) return 'profile';
-  const head = file.text.slice(0, 4096);
+  const head = file.head;
   if (/"type"\s*:\s*"FeatureCollection"|"features"\s*:/.test(head)) return 'geojson';
   if (/\.json$/i.test(file.name) && /^\s*\{/.test(head) && !/"(type|features)"\s*:/.test(head)) return 'profile';
   return 'geojson';
