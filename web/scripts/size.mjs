@@ -7,7 +7,7 @@ const dist = fileURLToPath(new URL('../dist/', import.meta.url));
 const BUDGET_JS_GZ = 100 * 1024; // app + Leaflet
 // The engine's .wasm (gzip -9), downloaded before the first report. The goal
 // is 300 KB; at the speed the engine must keep (opt-level 3, see Cargo.toml)
-// it is ~536 KB, so this budget only stops it from growing further for now.
+// it is ~547 KB, so this budget only stops it from growing further for now.
 const BUDGET_WASM_GZ = 560 * 1024;
 const gz = (f) => gzipSync(readFileSync(f), { level: 9 }).length;
 const kb = (n) => (n / 1024).toFixed(1) + ' KB';
