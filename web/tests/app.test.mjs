@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARTIFACTS, centroid, demoText, interiorPoint, launch, metres, nodeEngine, ringsOf, startServer, watchedPage } from './harness.mjs';
+import { ARTIFACTS, centroid, demoText, interiorPoint, launch, metres, nodeEngine, ringsOf, selectCommunity as select, startServer, watchedPage } from './harness.mjs';
 
 const VIEWPORT = { width: 1600, height: 1000 };
 let server, browser, context, page, watch, wasm, demo;
@@ -34,11 +34,7 @@ async function waitSaved() {
   await page.waitForSelector('[data-testid="save-state"][data-state="saved"]');
 }
 
-async function selectCommunity(id) {
-  await page.click('[data-testid="tab-balance"]');
-  await page.click(`[data-testid="balance-row-${id}"]`);
-  await page.waitForTimeout(900); // the map flies there
-}
+const selectCommunity = (id) => select(page, id);
 
 before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });

@@ -74,6 +74,13 @@ export async function watchedPage(context, origin) {
   return { page, watch };
 }
 
+/** Selects community `id` from the balance list and waits for the map to fly there. */
+export async function selectCommunity(page, id) {
+  await page.click('[data-testid="tab-balance"]');
+  await page.click(`[data-testid="balance-row-${id}"]`);
+  await page.waitForTimeout(900); // the map flies there
+}
+
 /** The engine in Node (the same wasm-pack output the page serves). */
 export async function nodeEngine() {
   const pkg = join(DIST, 'pkg');

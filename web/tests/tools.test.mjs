@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARTIFACTS, demoText, interiorPoint, launch, nodeEngine, startServer, watchedPage } from './harness.mjs';
+import { ARTIFACTS, demoText, interiorPoint, launch, nodeEngine, selectCommunity as select, startServer, watchedPage } from './harness.mjs';
 
 let server, browser, context, page, watch, wasm, report0;
 const int = (s) => Number(String(s).replace(/[^\d-]/g, ''));
@@ -52,11 +52,7 @@ async function assertSelectTool() {
   assert.equal(await page.$eval('[data-testid="map"]', (m) => m.classList.contains('shequ-drawing')), false);
 }
 
-async function selectCommunity(id) {
-  await page.click('[data-testid="tab-balance"]');
-  await page.click(`[data-testid="balance-row-${id}"]`);
-  await page.waitForTimeout(900); // the map flies there
-}
+const selectCommunity = (id) => select(page, id);
 
 before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
