@@ -103,6 +103,19 @@ Exit codes:
     /// UTF-8 attributes) and a households table into one plan.
     #[command(after_help = IMPORT_AFTER)]
     Import(ImportArgs),
+    /// List every rule of a profile: the plan's sentence, its strength (must /
+    /// in principle / may), the citation, and each threshold with its origin.
+    #[command(after_help = "\
+Strength follows the plan's words: 不得 / 须 (must) → error; 原则上 / 一般 (in
+principle) → warning, which a planner may explain with a reason; 可以 (may) →
+suggestion. Every threshold says whether the plan, another document or the
+profile itself (a local setting) sets it.
+
+Examples:
+  shequ rules
+  shequ rules --profile national-2025 --lang en
+  shequ rules --profile my-street.toml --format json")]
+    Rules(RulesArgs),
     /// List the built-in rule profiles.
     #[command(
         after_help = "Use a name with `shequ check --profile NAME`, or start a profile file \
@@ -183,6 +196,16 @@ pub struct CheckArgs {
     /// (and NO_COLOR is not set).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Rule profile: a built-in name or the path of a .toml/.json profile.
+    #[arg(long, value_name = "NAME|FILE", default_value = shequ_core::profile::DEFAULT_PROFILE)]
+    pub profile: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 const IMPORT_AFTER: &str = "\

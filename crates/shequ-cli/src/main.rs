@@ -10,6 +10,7 @@ mod generate;
 mod import;
 mod input;
 mod render;
+mod rules;
 mod sizhi;
 mod table;
 
@@ -53,6 +54,7 @@ fn main() -> ExitCode {
         Command::Check(a) => check::run(a, cli.lang),
         Command::Generate(a) => generate::run(a, cli.lang),
         Command::Import(a) => import::run(a, cli.lang),
+        Command::Rules(a) => rules::run(a, cli.lang),
         Command::Profiles => profiles(cli.lang),
     };
     match result {

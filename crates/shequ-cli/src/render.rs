@@ -62,7 +62,11 @@ fn header(out: &mut String, r: &Report, v: &View) {
             ]);
             kv.row(vec![
                 "问题".into(),
-                format!("错误 {}，警告 {}，提示 {}", t.errors, t.warnings, t.infos).into(),
+                format!(
+                    "错误 {}，警告 {}，建议 {}，已说明 {}",
+                    t.errors, t.warnings, t.infos, t.explained
+                )
+                .into(),
             ]);
             kv.row(vec![
                 "户数目标区间".into(),
@@ -104,12 +108,14 @@ fn header(out: &mut String, r: &Report, v: &View) {
             kv.row(vec![
                 "Findings".into(),
                 format!(
-                    "{} {}, {} {}, {} info",
+                    "{} {}, {} {}, {} {}, {} explained",
                     t.errors,
                     plural(t.errors, "error", "errors"),
                     t.warnings,
                     plural(t.warnings, "warning", "warnings"),
-                    t.infos
+                    t.infos,
+                    plural(t.infos, "suggestion", "suggestions"),
+                    t.explained
                 )
                 .into(),
             ]);
@@ -270,28 +276,61 @@ fn findings(out: &mut String, r: &Report, v: &View) {
         out.push_str(lang.pick("未发现问题。\n", "No findings.\n"));
         return;
     }
-    for (severity, zh, en, paint) in [
-        (Severity::Error, "错误", "Errors", Paint::Red),
-        (Severity::Warning, "警告", "Warnings", Paint::Yellow),
-        (Severity::Info, "提示", "Info", Paint::Cyan),
+    for (severity, en, paint) in [
+        (Severity::Error, "Errors", Paint::Red),
+        (Severity::Warning, "Warnings", Paint::Yellow),
+        (Severity::Info, "Suggestions", Paint::Cyan),
     ] {
         let group: Vec<_> = r
             .findings
             .iter()
-            .filter(|f| f.severity == severity)
+            .filter(|f| f.severity == severity && f.explained.is_none())
             .collect();
         if group.is_empty() {
             continue;
         }
         out.push('\n');
         out.push_str(&paint.apply(
-            &format!("{}{}", lang.pick(zh, en), paren(group.len(), lang)),
+            &format!(
+                "{}{}",
+                lang.pick(severity.name_zh(), en),
+                paren(group.len(), lang)
+            ),
             v.color,
         ));
         out.push('\n');
         for f in group {
             let message = lang.pick(&f.message_zh, &f.message_en);
             out.push_str(&format!("  [{}] {}\n", f.code, clean(message)));
+        }
+    }
+    // In-principle deviations the planner has answered with a reason.
+    let explained: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| f.explained.is_some())
+        .collect();
+    if !explained.is_empty() {
+        out.push('\n');
+        out.push_str(&Paint::Cyan.apply(
+            &format!(
+                "{}{}",
+                lang.pick("已说明", "Explained"),
+                paren(explained.len(), lang)
+            ),
+            v.color,
+        ));
+        out.push('\n');
+        for f in explained {
+            let message = lang.pick(&f.message_zh, &f.message_en);
+            let reason = f.explained.as_ref().map_or("", |e| e.reason.as_str());
+            out.push_str(&format!(
+                "  [{}] {}\n      {}{}\n",
+                f.code,
+                clean(message),
+                lang.pick("理由：", "Reason: "),
+                clean(reason)
+            ));
         }
     }
 }

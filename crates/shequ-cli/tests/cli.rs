@@ -69,6 +69,13 @@ fn write(dir: &TempDir, name: &str, text: &str) -> PathBuf {
     path
 }
 
+/// `plan` with an error: its first community names no service centre
+/// (三（四）"社区党群服务中心驻地地址明确", a must).
+fn with_error(mut plan: Plan) -> Plan {
+    plan.communities[0].service_center = None;
+    plan
+}
+
 fn write_plan(dir: &TempDir, name: &str, plan: &Plan) -> PathBuf {
     write(dir, name, &to_geojson_string(plan))
 }
@@ -151,7 +158,7 @@ fn error_findings_exit_1_in_both_formats() {
     let plan = write_plan(
         &dir,
         "plan.geojson",
-        &row_plan(&[("文昌社区", &[2600, 2630])]),
+        &with_error(row_plan(&[("文昌社区", &[2600, 2630])])),
     );
     let table = shequ(&["check", s(&plan)]);
     assert_eq!(table.code, 1, "{}", table.stderr);
@@ -184,11 +191,11 @@ fn json_has_the_contract_fields_and_the_core_numbers() {
     let plan = write_plan(
         &dir,
         "plan.geojson",
-        &row_plan(&[
+        &with_error(row_plan(&[
             ("文昌社区", &[2600, 2630]),
             ("B", &[1200, 1300]),
             ("C", &[300]),
-        ]),
+        ])),
     );
     let run = shequ(&["check", s(&plan), "--format", "json"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
@@ -241,14 +248,25 @@ fn json_has_the_contract_fields_and_the_core_numbers() {
     for key in [
         "code",
         "severity",
+        "strength",
         "community_ids",
         "section",
+        "citation_zh",
+        "citation_en",
         "message_zh",
         "message_en",
+        "explained",
     ] {
         assert!(f.get(key).is_some(), "finding lacks {key}: {f}");
     }
-    assert_eq!(f["code"], "scale.split_required");
+    assert_eq!(f["code"], "scale.too_large");
+    assert_eq!(f["strength"], "in_principle");
+    assert_eq!(f["severity"], "warning");
+    assert_eq!(
+        f["citation_zh"],
+        "《扬州市社区规模优化调整工作方案》二（一）"
+    );
+    assert_eq!(f["explained"], Value::Null);
     assert_eq!(v["totals"]["households_total"], 8030);
     assert_eq!(
         (
@@ -343,7 +361,7 @@ fn tables_carry_every_finding_message_in_the_chosen_language() {
     }
     assert!(
         zh.stdout
-            .contains("文昌社区共 5,230 户，超过 5,000 户，应拆分为 2 个社区（方案三（一））"),
+            .contains("文昌社区共 5,230 户，在 5,000 户以上，可以拆分为 2 个规模适度的社区（《扬州市社区规模优化调整工作方案》三（一））"),
         "{}",
         zh.stdout
     );
@@ -353,8 +371,11 @@ fn tables_carry_every_finding_message_in_the_chosen_language() {
         "{}",
         zh.stdout
     );
+    // 5,230 (大于3000, 原则上) and 300 (小于500, 原则上): warnings; 5000户以上 可以: a suggestion.
     assert!(
-        zh.stdout.contains("错误（1）") && zh.stdout.contains("警告（1）"),
+        zh.stdout.contains("警告（2）")
+            && zh.stdout.contains("建议（1）")
+            && !zh.stdout.contains("错误（"),
         "{}",
         zh.stdout
     );
@@ -370,7 +391,7 @@ fn tables_carry_every_finding_message_in_the_chosen_language() {
         en.stdout
     );
     assert!(
-        en.stdout.contains("Errors (1)") && en.stdout.contains("Warnings (1)"),
+        en.stdout.contains("Warnings (2)") && en.stdout.contains("Suggestions (1)"),
         "{}",
         en.stdout
     );
@@ -419,7 +440,11 @@ fn community_table_aligns_chinese_names() {
 #[test]
 fn colour_only_when_asked_or_on_a_terminal() {
     let dir = TempDir::new().unwrap();
-    let plan = write_plan(&dir, "plan.geojson", &row_plan(&[("A", &[5230])]));
+    let plan = write_plan(
+        &dir,
+        "plan.geojson",
+        &with_error(row_plan(&[("A", &[5230])])),
+    );
     assert!(
         !shequ(&["check", s(&plan)]).stdout.contains('\x1b'),
         "stdout is a pipe here"
@@ -434,7 +459,10 @@ fn colour_only_when_asked_or_on_a_terminal() {
 #[test]
 fn layer_files_give_the_same_json_as_one_plan() {
     let dir = TempDir::new().unwrap();
-    let plan = row_plan(&[("文昌社区", &[2600, 2630]), ("B", &[1200, 1300])]);
+    let plan = with_error(row_plan(&[
+        ("文昌社区", &[2600, 2630]),
+        ("B", &[1200, 1300]),
+    ]));
     let whole = write_plan(&dir, "plan.geojson", &plan);
     let fc = serde_json::to_value(to_feature_collection(&plan)).unwrap();
     let layer_file = |layer: &str, keep_layer_property: bool| {
@@ -502,7 +530,7 @@ fn layer_files_give_the_same_json_as_one_plan() {
 #[test]
 fn standard_input_is_read_for_dash() {
     let dir = TempDir::new().unwrap();
-    let plan = row_plan(&[("A", &[5230])]);
+    let plan = with_error(row_plan(&[("A", &[5230])]));
     let file = write_plan(&dir, "plan.geojson", &plan);
     let from_file = shequ(&["check", s(&file), "--format", "json"]);
     let from_stdin = shequ_with_stdin(
@@ -572,22 +600,48 @@ fn baseline_reports_the_moved_households() {
 #[test]
 fn a_profile_file_changes_the_result() {
     let dir = TempDir::new().unwrap();
-    let plan = write_plan(&dir, "plan.geojson", &row_plan(&[("A", &[2600, 2630])]));
+    let plan = write_plan(
+        &dir,
+        "plan.geojson",
+        &with_error(row_plan(&[("A", &[1300, 1330])])),
+    );
     assert_eq!(shequ(&["check", s(&plan)]).code, 1);
-    let toml = write(&dir, "lenient.toml", "extends = \"yangzhou-2022\"\nname = \"lenient\"\n[severity]\n\"scale.split_required\" = \"warning\"\n");
+    // A city may read a rule's strength differently.
+    let toml = write(&dir, "lenient.toml", "extends = \"yangzhou-2022\"\nname = \"lenient\"\n[rules.\"facility.no_center\"]\nstrength = \"in_principle\"\n");
     let run = shequ(&["check", s(&plan), "--profile", s(&toml), "--format", "json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let v = run.json();
     assert_eq!(v["profile"], "lenient");
+    assert_eq!(v["findings"][0]["code"], "facility.no_center");
     assert_eq!(v["findings"][0]["severity"], "warning");
+    assert_eq!(v["findings"][0]["strength"], "in_principle");
+    let plan = write_plan(&dir, "big.geojson", &row_plan(&[("A", &[2600, 2630])]));
     let json = write(
         &dir,
         "wide.json",
-        r#"{"extends": "yangzhou-2022", "name": "wide", "scale": {"target_max": 6000, "split_above": 8000}}"#,
+        r#"{"extends": "yangzhou-2022", "name": "wide", "scale": {"target_max": 6000, "adjust_above": 6000, "split_from": 8000}}"#,
     );
     let run = shequ(&["check", s(&plan), "--profile", s(&json), "--format", "json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.json()["totals"]["in_band"], 1);
+    let findings = run.json()["findings"].clone();
+    assert!(
+        findings
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| !f["code"].as_str().unwrap().starts_with("scale.")),
+        "{findings}"
+    );
+    // A setting an earlier version had is named with its replacement.
+    let old = write(
+        &dir,
+        "old.json",
+        r#"{"extends": "yangzhou-2022", "scale": {"split_above": 8000}}"#,
+    );
+    let run = shequ(&["check", s(&plan), "--profile", s(&old)]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("scale.split_from"), "{}", run.stderr);
 }
 
 #[test]
@@ -1164,4 +1218,88 @@ fn demo_plan_checks_and_matches_the_core() {
             c["name"]
         );
     }
+}
+
+// ---- explained findings ----
+
+#[test]
+fn an_explained_warning_is_shown_with_its_reason_not_counted_as_open() {
+    // 三（一）"原则上按2000-3000户设立": in principle, so a reason may keep 1,600 households.
+    let dir = TempDir::new().unwrap();
+    let mut plan = row_plan(&[("文昌社区", &[800, 800])]);
+    plan.communities[0].explanations.insert(
+        "scale.below_target".into(),
+        "老城区，平房为主，保留 1,600 户".into(),
+    );
+    let file = write_plan(&dir, "plan.geojson", &plan);
+    let run = shequ(&["check", s(&file), "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v = run.json();
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "scale.below_target")
+        .unwrap();
+    assert_eq!(f["explained"]["reason"], "老城区，平房为主，保留 1,600 户");
+    assert_eq!(v["totals"]["explained"], 1);
+    assert_eq!(v["totals"]["warnings"], 0);
+    assert_eq!(v["communities"][0]["status"], "ok");
+    let table = shequ(&["check", s(&file)]);
+    assert!(
+        table.stdout.contains("已说明（1）")
+            && table
+                .stdout
+                .contains("理由：老城区，平房为主，保留 1,600 户"),
+        "{}",
+        table.stdout
+    );
+}
+
+#[test]
+fn rules_lists_every_rule_with_strength_citation_and_origins() {
+    let zh = shequ(&["rules"]);
+    assert_eq!(zh.code, 0, "{}", zh.stderr);
+    assert!(
+        zh.stdout.contains(
+            "scale.too_large  《扬州市社区规模优化调整工作方案》二（一）  原则上（一般） → 警告"
+        ),
+        "{}",
+        zh.stdout
+    );
+    assert!(
+        zh.stdout.contains("“不得打破现有网格划分”"),
+        "{}",
+        zh.stdout
+    );
+    assert!(
+        zh.stdout
+            .contains("boundary.min_barrier_share = 0.6  (本地设定（规则方案 yangzhou-2022）)"),
+        "{}",
+        zh.stdout
+    );
+    let json = shequ(&[
+        "rules",
+        "--profile",
+        "national-2025",
+        "--format",
+        "json",
+        "--lang",
+        "en",
+    ]);
+    let v = json.json();
+    let below = v["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == "scale.below_target")
+        .unwrap();
+    assert_eq!(below["citation_zh"], "《城市居民委员会组织法》第三条");
+    assert_eq!(below["thresholds"][0]["value"], 1000);
+    assert_eq!(below["thresholds"][0]["origin"], "organic_law");
+    // Every code the engine emits is listed.
+    assert_eq!(
+        v["rules"].as_array().unwrap().len(),
+        shequ_core::report::CODES.len()
+    );
 }

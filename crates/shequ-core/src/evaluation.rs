@@ -89,6 +89,8 @@ pub struct Evaluation {
     plan_findings: Vec<Finding>,
     /// Findings naming each community, counted by code.
     codes_of: Vec<HashMap<&'static str, u32>>,
+    /// Open (not explained) findings naming each community, by severity.
+    open_of: Vec<[u32; 3]>,
     /// Set when a code of [`CONDITIONS`] was counted in or out.
     adjustment_changed: bool,
     reports: Vec<CommunityReport>,
@@ -123,6 +125,7 @@ impl Evaluation {
             compound_findings: vec![Vec::new(); plan.compounds.len()],
             plan_findings: Vec::new(),
             codes_of: vec![HashMap::new(); n],
+            open_of: vec![[0; 3]; n],
             adjustment_changed: true,
             reports: Vec::new(),
             tally: Totals::default(),
@@ -263,7 +266,9 @@ impl Evaluation {
     }
 
     fn count(&mut self, f: &Finding, by: i64) {
+        let open = f.explained.is_none();
         let n = match f.severity {
+            _ if !open => &mut self.tally.explained,
             Severity::Error => &mut self.tally.errors,
             Severity::Warning => &mut self.tally.warnings,
             Severity::Info => &mut self.tally.infos,
@@ -279,15 +284,20 @@ impl Evaluation {
                 if *n == 0 {
                     self.codes_of[i].remove(f.code);
                 }
+                if open {
+                    let n = &mut self.open_of[i][f.severity as usize];
+                    *n = (i64::from(*n) + by).max(0) as u32;
+                }
             }
         }
     }
 
-    fn status(&self, profile: &Profile, i: usize) -> Status {
-        let worst = self.codes_of[i].keys().map(|c| profile.severity(c)).min();
-        match worst {
-            Some(Severity::Error) => Status::Error,
-            Some(Severity::Warning) => Status::Warning,
+    /// The worst open finding naming community `i`: explained ones and
+    /// suggestions leave it ok.
+    fn status(&self, i: usize) -> Status {
+        match self.open_of[i] {
+            [e, ..] if e > 0 => Status::Error,
+            [_, w, _] if w > 0 => Status::Warning,
             _ => Status::Ok,
         }
     }
@@ -336,7 +346,7 @@ impl Evaluation {
             share_beyond_radius: centre.map(|c| c.share_beyond_radius),
             band: profile.band(c.kind),
             staffing: staffing(&ctx, i),
-            status: self.status(profile, i),
+            status: self.status(i),
         }
     }
 

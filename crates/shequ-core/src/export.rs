@@ -58,6 +58,11 @@ fn communities(plan: &Plan, features: &mut Vec<Feature>) {
             "service_center",
             c.service_center.as_ref().map(|v| json!(v)),
         );
+        opt(
+            &mut p,
+            "explanations",
+            (!c.explanations.is_empty()).then(|| json!(c.explanations)),
+        );
         features.push(feature(Geometry::from(&c.geometry), p));
     }
 }

@@ -15,7 +15,8 @@
 //! let plan = load_plan("plan.geojson", text.as_bytes(), &LoadOptions::default()).unwrap().plan;
 //! let report = evaluate(&plan, &Profile::default());
 //! assert_eq!(report.communities[0].households_total, 5230);
-//! assert_eq!(report.findings[0].code, "scale.split_required");
+//! assert_eq!(report.findings[0].code, "scale.too_large"); // 大于3000户: in principle split
+//! assert_eq!(report.findings[1].code, "scale.split_required"); // 5000户以上: may be split
 //! ```
 //!
 //! Module map: [`load`] reads and validates input; [`model`] is the typed plan;

@@ -7,6 +7,8 @@
 //! Every feature keeps the properties the engine does not know in `extra`, so
 //! that a planner's own columns survive a round trip.
 
+use std::collections::BTreeMap;
+
 use geo::{LineString, MultiLineString, MultiPolygon, Point};
 use geojson::JsonObject;
 use serde::{Deserialize, Serialize};
@@ -52,7 +54,8 @@ impl CommunityKind {
     }
 }
 
-/// Committees of a residents' committee (方案三（三）).
+/// Committees of a residents' committee (方案三（三）: "根据需要设立人民调解、治安保卫、
+/// 公共卫生、妇女儿童等委员会，条件成熟的可增设环境和物业管理等委员会").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Committee {
@@ -60,18 +63,18 @@ pub enum Committee {
     Security,
     PublicHealth,
     WomenChildren,
-    Environment,
-    Property,
+    /// 环境和物业管理委员会: one committee. Files may still say `environment`
+    /// or `property` (earlier versions listed them apart); both read as this.
+    EnvironmentProperty,
 }
 
 impl Committee {
-    pub const ALL: [Committee; 6] = [
+    pub const ALL: [Committee; 5] = [
         Self::Mediation,
         Self::Security,
         Self::PublicHealth,
         Self::WomenChildren,
-        Self::Environment,
-        Self::Property,
+        Self::EnvironmentProperty,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -80,13 +83,15 @@ impl Committee {
             Self::Security => "security",
             Self::PublicHealth => "public_health",
             Self::WomenChildren => "women_children",
-            Self::Environment => "environment",
-            Self::Property => "property",
+            Self::EnvironmentProperty => "environment_property",
         }
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
+        match s {
+            "environment" | "property" => Some(Self::EnvironmentProperty),
+            _ => Self::ALL.into_iter().find(|k| k.as_str() == s),
+        }
     }
 
     pub fn name_zh(self) -> &'static str {
@@ -95,8 +100,7 @@ impl Committee {
             Self::Security => "治安保卫",
             Self::PublicHealth => "公共卫生",
             Self::WomenChildren => "妇女儿童",
-            Self::Environment => "环境",
-            Self::Property => "物业管理",
+            Self::EnvironmentProperty => "环境和物业管理",
         }
     }
 
@@ -106,8 +110,7 @@ impl Committee {
             Self::Security => "security",
             Self::PublicHealth => "public health",
             Self::WomenChildren => "women and children",
-            Self::Environment => "environment",
-            Self::Property => "property management",
+            Self::EnvironmentProperty => "environment and property management",
         }
     }
 }
@@ -220,8 +223,58 @@ pub struct Community {
     pub committees: Option<Vec<Committee>>,
     /// Id of a `service_center` feature.
     pub service_center: Option<String>,
+    /// Reasons the planner gives for keeping in-principle or optional
+    /// deviations, by finding code (方案“原则上”: a deviation needs a reason).
+    pub explanations: BTreeMap<String, String>,
     pub geometry: MultiPolygon,
     pub extra: JsonObject,
+}
+
+/// The longest reason a planner may give for a finding, in characters.
+pub const MAX_EXPLANATION_CHARS: usize = 500;
+
+/// What is wrong with explaining finding `code` by `reason`, if anything: the
+/// one check used by the loader and by every edit.
+pub fn explanation_problem(code: &str, reason: &str) -> Option<ExplanationProblem> {
+    if !crate::report::CODES.contains(&code) {
+        return Some(ExplanationProblem {
+            en: format!("{code:?} is not a finding code"),
+            zh: format!("{code:?} 不是规则代码"),
+            fix_en:
+                "key each reason by the code of the finding it answers, e.g. \"scale.below_target\"",
+            fix_zh: "理由须以所说明的规则代码为键，如 \"scale.below_target\"",
+        });
+    }
+    let n = reason.trim().chars().count();
+    if n == 0 {
+        return Some(ExplanationProblem {
+            en: format!("the reason for {code} is empty"),
+            zh: format!("{code} 的理由为空"),
+            fix_en: "state the reason, or remove the entry",
+            fix_zh: "请写明理由，或删去该项",
+        });
+    }
+    if n > MAX_EXPLANATION_CHARS {
+        return Some(ExplanationProblem {
+            en: format!(
+                "the reason for {code} has {n} characters, more than {MAX_EXPLANATION_CHARS}"
+            ),
+            zh: format!("{code} 的理由有 {n} 个字，超过 {MAX_EXPLANATION_CHARS} 字"),
+            fix_en:
+                "shorten the reason; the full justification belongs in the 一社区一方案 document",
+            fix_zh: "请缩短理由；完整论证请写入一社区一方案",
+        });
+    }
+    None
+}
+
+/// See [`explanation_problem`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExplanationProblem {
+    pub en: String,
+    pub zh: String,
+    pub fix_en: &'static str,
+    pub fix_zh: &'static str,
 }
 
 /// Where a compound is: an outline, or a point when only the address is known.

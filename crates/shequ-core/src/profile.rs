@@ -25,6 +25,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{Committee, CommunityKind, Service};
 use crate::report::Severity;
+pub use crate::report::Strength;
 
 include!(concat!(env!("OUT_DIR"), "/builtin_profiles.rs"));
 
@@ -56,28 +57,99 @@ pub struct Profile {
     pub organisation: OrganisationRules,
     pub facilities: FacilityRules,
     pub naming: NamingRules,
-    /// Severity of every finding code.
+    /// The documents findings cite; `plan` is the profile's own.
+    pub documents: BTreeMap<String, Document>,
+    /// Where each threshold comes from: `plan`, another key of `documents`, or `local`.
+    pub origins: BTreeMap<String, String>,
+    /// Every finding code: strength, citation, the sentence it enforces.
+    pub rules: BTreeMap<String, RuleMeta>,
+    /// Severities that differ from what the rule's strength gives (a city's
+    /// own reading); empty in the built-in profiles.
+    #[serde(default)]
     pub severity: BTreeMap<String, Severity>,
 }
 
+/// A document findings cite, as it is written in a citation: `《…》`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Document {
+    pub title_zh: String,
+    pub title_en: String,
+}
+
+/// What a finding code enforces and where the rule is written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleMeta {
+    pub strength: Strength,
+    /// Key of the cited document in `documents`.
+    #[serde(default = "plan_document")]
+    pub document: String,
+    /// Article or section, as the document numbers it: `三（一）`, `第三条`.
+    pub article: String,
+    /// The article in English; derived from `article` (`§3(1)`, `art. 3`) when empty.
+    #[serde(default)]
+    pub article_en: String,
+    /// The sentence enforced, quoted; empty where the profile does not quote it.
+    #[serde(default)]
+    pub quote_zh: String,
+    #[serde(default)]
+    pub quote_en: String,
+    /// The thresholds (keys of `origins`) the rule compares against.
+    #[serde(default)]
+    pub thresholds: Vec<String>,
+}
+
+fn plan_document() -> String {
+    "plan".into()
+}
+
+/// Where a threshold comes from, for a message: the document or a local setting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin<'a> {
+    /// The plan or another document of `documents`.
+    Document(&'a Document),
+    /// A choice the documents leave open, set in this profile.
+    Local,
+}
+
+/// The household thresholds of sections 二（一） and 三（一）. Counting words as
+/// the Civil Code reads them: `merge_below` and `adjust_above` exclude their
+/// number (小于, 大于), the target band and `split_from` include theirs (以上).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScaleRules {
+    /// 二（一）: fewer than this → in principle merged.
     pub merge_below: u64,
+    /// 二（一）: more than this → in principle split.
+    pub adjust_above: u64,
+    /// 三（一）: the target band, inclusive.
     pub target_min: u64,
     pub target_max: u64,
-    pub split_above: u64,
+    /// 三（一）: this many or more → may be split.
+    pub split_from: u64,
+    /// 三（一）: neighbours within this share of a community's households are "of similar size".
+    pub similar_share: f64,
     pub single_compound_min: u64,
     pub count_planned: bool,
-    pub kind_factor: KindFactors,
+    /// Planned homes within this share of the upper bound leave too little margin.
+    pub margin_share: f64,
+    /// Old-town communities may be smaller: their own lower bound of the target.
+    pub old_town: KindLower,
+    /// Apartment communities may be larger: their own upper bound of the target.
+    pub apartment: KindUpper,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct KindFactors {
-    pub standard: f64,
-    pub old_town: f64,
-    pub apartment: f64,
+pub struct KindLower {
+    pub target_min: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KindUpper {
+    pub target_max: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -124,13 +196,20 @@ pub struct NamingRules {
     pub max_chars: usize,
 }
 
-/// The household band of one community kind, after its factor.
+/// The household thresholds of one community kind: the target band after the
+/// kind's one-way adjustment, the conditions of section 二 as written.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Band {
+    /// Fewer than this: 二（一） merge.
     pub merge_below: u64,
     pub target_min: u64,
     pub target_max: u64,
+    /// More than this may be split (`split_from - 1`: kept for the JSON contract).
     pub split_above: u64,
+    /// More than this: 二（一） split in principle.
+    pub adjust_above: u64,
+    /// This many or more: 三（一） may be split.
+    pub split_from: u64,
 }
 
 /// A profile that cannot be used, with the file and the setting at fault.
@@ -184,10 +263,25 @@ impl Profile {
         } else {
             parse_toml(text).map_err(err)?
         };
+        // A kind's bound the file sets itself must move the right way; one it
+        // inherits follows the file's own band (a street that raises
+        // target_max to 3,500 keeps apartments at least as large).
+        let sets = |kind: &str, key: &str| {
+            value
+                .get("scale")
+                .and_then(|s| s.get(kind))
+                .and_then(|k| k.get(key))
+                .is_some()
+        };
+        let (own_old, own_apartment) = (
+            sets("old_town", "target_min"),
+            sets("apartment", "target_max"),
+        );
         let merged = resolve(value, 0).map_err(err)?;
+        retired_settings(&merged).map_err(err)?;
         // The path names the setting at fault: `scale.target_min: invalid type…`.
-        let profile: Profile = serde_path_to_error::deserialize(serde_json::Value::Object(merged))
-            .map_err(|e| {
+        let mut profile: Profile =
+            serde_path_to_error::deserialize(serde_json::Value::Object(merged)).map_err(|e| {
                 let at = e.path().to_string();
                 let at = if at == "." { String::new() } else { at + ": " };
                 err(format!(
@@ -195,6 +289,13 @@ impl Profile {
                     e.inner()
                 ))
             })?;
+        let s = &mut profile.scale;
+        if !own_old {
+            s.old_town.target_min = s.old_town.target_min.min(s.target_min);
+        }
+        if !own_apartment {
+            s.apartment.target_max = s.apartment.target_max.max(s.target_max);
+        }
         profile.check().map_err(err)?;
         Ok(profile)
     }
@@ -203,21 +304,33 @@ impl Profile {
         let s = &self.scale;
         if !(s.merge_below <= s.target_min
             && s.target_min <= s.target_max
-            && s.target_max <= s.split_above)
+            && s.adjust_above <= s.target_max
+            && s.adjust_above < s.split_from)
         {
             return Err(format!(
-                "[scale] thresholds must rise: merge_below ({}) <= target_min ({}) <= target_max ({}) <= split_above ({})",
-                s.merge_below, s.target_min, s.target_max, s.split_above
+                "[scale] thresholds must rise: merge_below ({}) <= target_min ({}) <= target_max ({}), adjust_above ({}) <= target_max and < split_from ({})",
+                s.merge_below, s.target_min, s.target_max, s.adjust_above, s.split_from
             ));
         }
-        for (kind, f) in [
-            ("standard", s.kind_factor.standard),
-            ("old_town", s.kind_factor.old_town),
-            ("apartment", s.kind_factor.apartment),
+        if !(s.merge_below <= s.old_town.target_min && s.old_town.target_min <= s.target_min) {
+            return Err(format!(
+                "[scale.old_town] target_min = {}: old-town communities may only be smaller (三（一）), so it lies between merge_below ({}) and target_min ({})",
+                s.old_town.target_min, s.merge_below, s.target_min
+            ));
+        }
+        if s.apartment.target_max < s.target_max {
+            return Err(format!(
+                "[scale.apartment] target_max = {}: apartment communities may only be larger (三（一）), so it is at least target_max ({})",
+                s.apartment.target_max, s.target_max
+            ));
+        }
+        for (key, v) in [
+            ("similar_share", s.similar_share),
+            ("margin_share", s.margin_share),
         ] {
-            if !(f.is_finite() && f > 0.0 && f <= 10.0) {
+            if !(0.0..=1.0).contains(&v) {
                 return Err(format!(
-                    "[scale.kind_factor] {kind} = {f}: must be a number above 0 and at most 10"
+                    "[scale] {key} = {v}: must be a share between 0 and 1"
                 ));
             }
         }
@@ -266,49 +379,212 @@ impl Profile {
                 ));
             }
         }
+        if !self.documents.contains_key("plan") {
+            return Err(
+                "[documents.plan] is missing: the document the rules cite (title_zh, title_en)"
+                    .into(),
+            );
+        }
         for code in crate::report::CODES {
-            if !self.severity.contains_key(*code) {
+            let Some(rule) = self.rules.get(*code) else {
                 return Err(format!(
-                    "[severity] has no entry for \"{code}\"; add one (error, warning or info)"
+                    "[rules.\"{code}\"] is missing; give its strength (must, in_principle or may) and article"
+                ));
+            };
+            if !self.documents.contains_key(&rule.document) {
+                return Err(format!(
+                    "[rules.\"{code}\"] document = {:?} is not in [documents]",
+                    rule.document
+                ));
+            }
+            for t in &rule.thresholds {
+                if !self.origins.contains_key(t) {
+                    return Err(format!(
+                        "[rules.\"{code}\"] reads {t:?}, which [origins] does not list"
+                    ));
+                }
+            }
+        }
+        for (table, keys) in [
+            ("rules", self.rules.keys().collect::<Vec<_>>()),
+            ("severity", self.severity.keys().collect()),
+        ] {
+            if let Some(unknown) = keys
+                .into_iter()
+                .find(|k| !crate::report::CODES.contains(&k.as_str()))
+            {
+                return Err(format!(
+                    "[{table}] \"{unknown}\" is not a finding code; known codes: {}",
+                    crate::report::CODES.join(", ")
                 ));
             }
         }
-        if let Some(unknown) = self
-            .severity
-            .keys()
-            .find(|k| !crate::report::CODES.contains(&k.as_str()))
-        {
-            return Err(format!(
-                "[severity] \"{unknown}\" is not a finding code; known codes: {}",
-                crate::report::CODES.join(", ")
-            ));
+        for (key, origin) in &self.origins {
+            if origin != "local" && !self.documents.contains_key(origin) {
+                return Err(format!(
+                    "[origins] \"{key}\" = {origin:?}: use \"plan\", \"local\" or a key of [documents]"
+                ));
+            }
         }
         Ok(())
     }
 
-    /// The household band of a community of `kind`.
+    /// The household thresholds of a community of `kind`: old-town communities
+    /// may be smaller (their lower bound of the target), apartment communities
+    /// larger (their upper bound); the conditions of section 二 stay as written.
     pub fn band(&self, kind: CommunityKind) -> Band {
         let s = &self.scale;
-        let f = match kind {
-            CommunityKind::Standard => s.kind_factor.standard,
-            CommunityKind::OldTown => s.kind_factor.old_town,
-            CommunityKind::Apartment => s.kind_factor.apartment,
-        };
-        let scale = |v: u64| (v as f64 * f).round() as u64;
         Band {
-            merge_below: scale(s.merge_below),
-            target_min: scale(s.target_min),
-            target_max: scale(s.target_max),
-            split_above: scale(s.split_above),
+            merge_below: s.merge_below,
+            target_min: match kind {
+                CommunityKind::OldTown => s.old_town.target_min,
+                _ => s.target_min,
+            },
+            target_max: match kind {
+                CommunityKind::Apartment => s.apartment.target_max,
+                _ => s.target_max,
+            },
+            split_above: s.split_from.saturating_sub(1),
+            adjust_above: s.adjust_above,
+            split_from: s.split_from,
         }
     }
 
+    /// The rule behind finding `code` (`check` guarantees one for every code).
+    pub fn rule(&self, code: &str) -> Option<&RuleMeta> {
+        self.rules.get(code)
+    }
+
+    pub fn strength(&self, code: &str) -> Strength {
+        self.rule(code)
+            .map_or(Strength::InPrinciple, |r| r.strength)
+    }
+
     pub fn severity(&self, code: &str) -> Severity {
-        // `check` guarantees every code has an entry.
         self.severity
             .get(code)
             .copied()
-            .unwrap_or(Severity::Warning)
+            .unwrap_or_else(|| self.strength(code).severity())
+    }
+
+    /// The citation of rule `code`: `《扬州市社区规模优化调整工作方案》三（一）`, and in English.
+    pub fn citation(&self, code: &str) -> (String, String) {
+        let Some(rule) = self.rule(code) else {
+            return (String::new(), String::new());
+        };
+        let doc = self.documents.get(&rule.document);
+        let (zh, en) = doc.map_or(("", ""), |d| (d.title_zh.as_str(), d.title_en.as_str()));
+        let article_en = if rule.article_en.is_empty() {
+            crate::fmt::section_en(&rule.article)
+        } else {
+            rule.article_en.clone()
+        };
+        (
+            format!("{zh}{}", rule.article),
+            format!("{en} {article_en}"),
+        )
+    }
+
+    /// Where threshold `key` (`scale.target_min`) comes from.
+    pub fn origin(&self, key: &str) -> Origin<'_> {
+        match self.origins.get(key).and_then(|o| self.documents.get(o)) {
+            Some(d) => Origin::Document(d),
+            None => Origin::Local,
+        }
+    }
+
+    /// `（方案规定）`, `（本地设定）`: a threshold's origin as a message says it.
+    pub fn origin_note(&self, key: &str) -> (String, String) {
+        match (self.origins.get(key).map(String::as_str), self.origin(key)) {
+            (Some("plan"), _) => ("（方案规定）".into(), " (set by the plan)".into()),
+            (_, Origin::Document(d)) => (
+                format!("（依据{}）", d.title_zh),
+                format!(" (after the {})", d.title_en),
+            ),
+            (_, Origin::Local) => (
+                format!("（本地设定，规则方案 {}）", self.name),
+                format!(" (a local setting of profile {})", self.name),
+            ),
+        }
+    }
+}
+
+/// One rule as `shequ rules` and the page's 规则说明 list it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RuleEntry {
+    pub code: &'static str,
+    pub strength: Strength,
+    pub severity: Severity,
+    pub citation_zh: String,
+    pub citation_en: String,
+    pub quote_zh: String,
+    pub quote_en: String,
+    pub thresholds: Vec<ThresholdEntry>,
+}
+
+/// A number (or list) a rule compares against, and where it comes from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ThresholdEntry {
+    /// `scale.target_min`.
+    pub key: String,
+    pub value: serde_json::Value,
+    /// `plan`, `local` or the key of another document.
+    pub origin: String,
+    pub origin_zh: String,
+    pub origin_en: String,
+}
+
+impl Profile {
+    /// Every rule, in the order of [`crate::report::CODES`], with its thresholds.
+    pub fn rule_sheet(&self) -> Vec<RuleEntry> {
+        let settings = serde_json::to_value(self).unwrap_or_default();
+        crate::report::CODES
+            .iter()
+            .filter_map(|&code| {
+                let rule = self.rule(code)?;
+                let (citation_zh, citation_en) = self.citation(code);
+                let thresholds = rule
+                    .thresholds
+                    .iter()
+                    .map(|key| {
+                        let value = key
+                            .split('.')
+                            .try_fold(&settings, |v, k| v.get(k))
+                            .cloned()
+                            .unwrap_or_default();
+                        let origin = self
+                            .origins
+                            .get(key)
+                            .cloned()
+                            .unwrap_or_else(|| "local".into());
+                        let (origin_zh, origin_en) = match self.origin(key) {
+                            Origin::Document(d) => (d.title_zh.clone(), d.title_en.clone()),
+                            Origin::Local => (
+                                format!("本地设定（规则方案 {}）", self.name),
+                                format!("local setting (profile {})", self.name),
+                            ),
+                        };
+                        ThresholdEntry {
+                            key: key.clone(),
+                            value,
+                            origin,
+                            origin_zh,
+                            origin_en,
+                        }
+                    })
+                    .collect();
+                Some(RuleEntry {
+                    code,
+                    strength: rule.strength,
+                    severity: self.severity(code),
+                    citation_zh,
+                    citation_en,
+                    quote_zh: rule.quote_zh.clone(),
+                    quote_en: rule.quote_en.clone(),
+                    thresholds,
+                })
+            })
+            .collect()
     }
 }
 
@@ -337,6 +613,19 @@ fn parse_toml(text: &str) -> Result<Table, String> {
 #[cfg(not(feature = "toml"))]
 fn parse_toml(_text: &str) -> Result<Table, String> {
     Err("this build reads JSON profiles only (text starting with `{`); convert the TOML profile to JSON".into())
+}
+
+/// Settings of earlier profiles that now mean something else, named with their replacement.
+fn retired_settings(table: &Table) -> Result<(), String> {
+    let scale = table.get("scale").and_then(|v| v.as_object());
+    let has = |key: &str| scale.is_some_and(|s| s.contains_key(key));
+    if has("split_above") {
+        return Err("scale.split_above is retired: the plan has two conditions, scale.adjust_above (二（一）“大于3000户…原则上要进行拆分”, default 3000) and scale.split_from (三（一）“5000户以上…可以将其拆分”, 5,000 included, default 5000); set those instead".into());
+    }
+    if has("kind_factor") {
+        return Err("scale.kind_factor is retired: the plan adjusts one bound per kind (三（一）: old-town communities may be smaller, apartment communities larger); set scale.old_town.target_min and scale.apartment.target_max instead".into());
+    }
+    Ok(())
 }
 
 /// Applies `extends` (a built-in profile, which may extend another).
@@ -391,19 +680,147 @@ mod tests {
         assert_eq!((yz.scale.target_min, yz.scale.target_max), (2000, 3000));
         assert_eq!((nat.scale.target_min, nat.scale.target_max), (1000, 3000));
         assert_eq!(yz.scale.merge_below, 500);
-        assert_eq!(yz.scale.split_above, 5000);
+        assert_eq!((yz.scale.adjust_above, yz.scale.split_from), (3000, 5000));
         assert_eq!(yz.facilities.required_services.len(), 8);
         assert_eq!(nat.boundary, yz.boundary);
     }
 
     #[test]
-    fn kind_factor_shifts_the_band() {
+    fn kinds_move_one_bound_each() {
+        // 三（一）: old-town communities "可以适当缩小", apartment ones "可以适当提高户数规模";
+        // the conditions of section 二 (500, 3,000) and the 5,000 of 三（一） stay as written.
         let p = Profile::default_profile();
+        let std = p.band(CommunityKind::Standard);
         let old = p.band(CommunityKind::OldTown);
-        assert_eq!(old.target_min, 1500);
-        assert_eq!(old.target_max, 2250);
         let apt = p.band(CommunityKind::Apartment);
-        assert_eq!(apt.split_above, 6250);
+        assert_eq!((old.target_min, old.target_max), (1500, 3000));
+        assert_eq!((apt.target_min, apt.target_max), (2000, 3750));
+        for b in [std, old, apt] {
+            assert_eq!(
+                (b.merge_below, b.adjust_above, b.split_from),
+                (500, 3000, 5000)
+            );
+        }
+    }
+
+    #[test]
+    fn a_kind_may_not_move_its_bound_the_other_way() {
+        let e = Profile::parse(
+            "p.toml",
+            "extends = \"yangzhou-2022\"\n[scale.old_town]\ntarget_min = 2500\n",
+        )
+        .unwrap_err();
+        assert!(e.message.contains("may only be smaller"), "{e}");
+        let e = Profile::parse(
+            "p.toml",
+            "extends = \"yangzhou-2022\"\n[scale.apartment]\ntarget_max = 2500\n",
+        )
+        .unwrap_err();
+        assert!(e.message.contains("may only be larger"), "{e}");
+    }
+
+    #[test]
+    fn retired_settings_name_their_replacement() {
+        let e = Profile::parse(
+            "old.toml",
+            "extends = \"yangzhou-2022\"\n[scale]\nsplit_above = 6000\n",
+        )
+        .unwrap_err();
+        assert!(e.message.contains("scale.split_from"), "{e}");
+        let e = Profile::parse(
+            "old.toml",
+            "extends = \"yangzhou-2022\"\n[scale.kind_factor]\nold_town = 0.5\n",
+        )
+        .unwrap_err();
+        assert!(e.message.contains("scale.old_town.target_min"), "{e}");
+    }
+
+    #[test]
+    fn severity_follows_strength_and_a_city_may_change_it() {
+        let p = Profile::default_profile();
+        assert_eq!(p.strength("boundary.cuts_grid"), Strength::Must);
+        assert_eq!(p.severity("boundary.cuts_grid"), Severity::Error);
+        assert_eq!(p.severity("scale.too_large"), Severity::Warning);
+        assert_eq!(p.severity("scale.split_required"), Severity::Info);
+        let city = Profile::parse(
+            "city.toml",
+            "extends = \"yangzhou-2022\"\n[rules.\"scale.too_large\"]\nstrength = \"must\"\n",
+        )
+        .unwrap();
+        assert_eq!(city.severity("scale.too_large"), Severity::Error);
+        assert_eq!(
+            city.rule("scale.too_large").unwrap().article,
+            "二（一）",
+            "the rest inherited"
+        );
+    }
+
+    #[test]
+    fn citations_come_from_the_profile() {
+        let yz = Profile::builtin("yangzhou-2022").unwrap();
+        let nat = Profile::builtin("national-2025").unwrap();
+        assert_eq!(
+            yz.citation("scale.below_target").0,
+            "《扬州市社区规模优化调整工作方案》三（一）"
+        );
+        assert_eq!(
+            nat.citation("scale.below_target").0,
+            "《城市居民委员会组织法》第三条"
+        );
+        assert_eq!(
+            nat.citation("scale.below_target").1,
+            "Organic Law of Urban Residents' Committees art. 3"
+        );
+        // What the law does not fix is still the Yangzhou plan's.
+        assert_eq!(
+            nat.citation("scale.too_small").0,
+            "《扬州市社区规模优化调整工作方案》二（一）"
+        );
+        assert!(
+            matches!(nat.origin("scale.target_min"), Origin::Document(d) if d.title_zh == "《城市居民委员会组织法》")
+        );
+        assert_eq!(yz.origin("boundary.min_barrier_share"), Origin::Local);
+    }
+
+    #[test]
+    fn the_rule_sheet_gives_values_and_origins() {
+        let sheet = Profile::builtin("national-2025").unwrap().rule_sheet();
+        assert_eq!(sheet.len(), crate::report::CODES.len());
+        let below = sheet
+            .iter()
+            .find(|r| r.code == "scale.below_target")
+            .unwrap();
+        let t = &below.thresholds[0];
+        assert_eq!(
+            (t.key.as_str(), t.value.as_u64()),
+            ("scale.target_min", Some(1000))
+        );
+        assert_eq!(t.origin_zh, "《城市居民委员会组织法》");
+        let off = sheet
+            .iter()
+            .find(|r| r.code == "boundary.off_barrier")
+            .unwrap();
+        assert_eq!(off.thresholds[0].value.as_f64(), Some(0.6));
+        assert_eq!(off.thresholds[0].origin, "local");
+        assert_eq!(off.quote_zh, "一般以道路、街巷、河流为边界");
+    }
+
+    #[test]
+    fn every_threshold_has_an_origin() {
+        // Each number a rule reads is listed in [origins], so `shequ rules` can say where it comes from.
+        let p = Profile::default_profile();
+        let value = serde_json::to_value(&p).unwrap();
+        for family in ["scale", "boundary", "organisation", "facilities", "naming"] {
+            for (key, v) in value[family].as_object().unwrap() {
+                let keys: Vec<String> = match v.as_object() {
+                    Some(sub) => sub.keys().map(|k| format!("{family}.{key}.{k}")).collect(),
+                    None => vec![format!("{family}.{key}")],
+                };
+                for k in keys {
+                    assert!(p.origins.contains_key(&k), "[origins] lacks {k}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -15,6 +15,8 @@ pub const CODES: &[&str] = &[
     "scale.too_small",
     "scale.below_target",
     "scale.single_compound",
+    "scale.no_margin",
+    "scale.kind_claim",
     "boundary.non_contiguous",
     "boundary.overlap",
     "boundary.gap",
@@ -55,6 +57,71 @@ impl Severity {
             Self::Info => "info",
         }
     }
+
+    /// The one name of each severity wherever a person reads it (app, CLI,
+    /// CSV, XLSX, sheets): must → 错误, in principle → 警告, may → 建议.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Self::Error => "错误",
+            Self::Warning => "警告",
+            Self::Info => "建议",
+        }
+    }
+
+    pub fn name_en(self) -> &'static str {
+        match self {
+            Self::Error => "Error",
+            Self::Warning => "Warning",
+            Self::Info => "Suggestion",
+        }
+    }
+}
+
+/// How strongly the plan words a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Strength {
+    /// 不得 / 须: an error.
+    Must,
+    /// 原则上 / 一般: a deviation that needs a stated reason (a warning that may be explained).
+    InPrinciple,
+    /// 可以: an option (a suggestion).
+    May,
+}
+
+impl Strength {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Must => "must",
+            Self::InPrinciple => "in_principle",
+            Self::May => "may",
+        }
+    }
+
+    /// The severity a finding of this strength has unless the profile says otherwise.
+    pub fn severity(self) -> Severity {
+        match self {
+            Self::Must => Severity::Error,
+            Self::InPrinciple => Severity::Warning,
+            Self::May => Severity::Info,
+        }
+    }
+
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Self::Must => "必须（不得／须）",
+            Self::InPrinciple => "原则上（一般）",
+            Self::May => "可以",
+        }
+    }
+
+    pub fn name_en(self) -> &'static str {
+        match self {
+            Self::Must => "must",
+            Self::InPrinciple => "in principle",
+            Self::May => "may",
+        }
+    }
 }
 
 /// One thing the plan gets wrong (or worth knowing), with the numbers.
@@ -66,18 +133,32 @@ pub struct Finding {
     /// Stable code such as `scale.split_required`.
     pub code: &'static str,
     pub severity: Severity,
+    /// How strongly the cited sentence is worded (must, in principle, may).
+    pub strength: Strength,
     pub community_ids: Vec<String>,
     pub feature_ids: Vec<String>,
-    /// Section of the plan the rule enforces, e.g. `三（一）`.
-    pub section: &'static str,
+    /// Article of the cited document, e.g. `三（一）`.
+    pub section: String,
+    /// Document and article: `《扬州市社区规模优化调整工作方案》三（一）`.
+    pub citation_zh: String,
+    pub citation_en: String,
     pub message_zh: String,
     pub message_en: String,
+    /// The planner's reason for an in-principle or optional finding
+    /// (`explanations` on the community); such a finding is not counted as open.
+    pub explained: Option<Explained>,
     /// What to highlight on the map, as GeoJSON geometry.
     #[serde(serialize_with = "ser_geometry")]
     pub geometry: Option<geo::Geometry>,
     /// Structured numbers behind the message (rule specific).
     #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
     pub details: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A stated reason for keeping a deviation (方案“原则上”: a deviation needs a reason).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Explained {
+    pub reason: String,
 }
 
 fn ser_geometry<S: Serializer>(g: &Option<geo::Geometry>, s: S) -> Result<S::Ok, S::Error> {
@@ -160,6 +241,8 @@ pub struct Totals {
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
+    /// Findings answered with a reason (not counted in `warnings` or `infos`).
+    pub explained: usize,
     /// Communities in the target band / below / above.
     pub in_band: usize,
     pub below_band: usize,

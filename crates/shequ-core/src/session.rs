@@ -991,6 +991,7 @@ impl Session {
                 full_time_staff: None,
                 committees: None,
                 service_center: None,
+                explanations: Default::default(),
                 geometry: MultiPolygon::new(vec![p]),
                 extra: Default::default(),
             });
@@ -1103,6 +1104,7 @@ impl Session {
             full_time_staff: None,
             committees: None,
             service_center: None,
+            explanations: Default::default(),
             geometry: shape,
             extra: Default::default(),
         });
@@ -1135,6 +1137,14 @@ impl Session {
         patch: &CommunityPatch,
     ) -> Result<Delta, EditError> {
         let i = self.index_of(id)?;
+        for (code, reason) in &patch.explanations {
+            if let Some(p) = reason
+                .as_deref()
+                .and_then(|r| crate::model::explanation_problem(code, r))
+            {
+                return Err(refuse("edit.bad_explanation", p.zh, p.en));
+            }
+        }
         if let Some(Some(sc)) = &patch.service_center {
             if self.plan.center(sc).is_none() {
                 return Err(refuse(
@@ -1163,6 +1173,12 @@ impl Session {
         }
         if let Some(v) = &patch.service_center {
             c.service_center = v.clone();
+        }
+        for (code, reason) in &patch.explanations {
+            match reason {
+                Some(r) => c.explanations.insert(code.clone(), r.trim().to_string()),
+                None => c.explanations.remove(code),
+            };
         }
         for (k, v) in &patch.extra {
             match v {
@@ -1412,6 +1428,9 @@ pub struct CommunityPatch {
     pub full_time_staff: Option<Option<u32>>,
     pub committees: Option<Option<Vec<Committee>>>,
     pub service_center: Option<Option<String>>,
+    /// Reasons for findings, by code: `(code, Some(reason))` explains one,
+    /// `(code, None)` withdraws the explanation.
+    pub explanations: Vec<(String, Option<String>)>,
     /// Properties the engine does not interpret (kept in `extra`, written back
     /// on export): `(key, Some(value))` sets one, `(key, None)` removes it.
     pub extra: Vec<(String, Option<geojson::JsonValue>)>,

@@ -45,6 +45,7 @@ pub fn grid_plan(rows: &[&[(&str, &[u32])]]) -> Plan {
                 full_time_staff: Some(40),
                 committees: Some(Committee::ALL.to_vec()),
                 service_center: Some(center_id.clone()),
+                explanations: Default::default(),
                 geometry: MultiPolygon::new(vec![square(x, y0, SIDE, SIDE)]),
                 extra: JsonObject::new(),
             });

@@ -136,6 +136,13 @@ impl Engine {
         self.session.profile().name.clone()
     }
 
+    /// Every rule of the profile in use, as `shequ rules` lists them: code,
+    /// strength, severity, citation, the sentence quoted, and each threshold
+    /// with its value and origin (JSON text).
+    pub fn rules(&self) -> String {
+        serde_json::to_string(&self.session.profile().rule_sheet()).unwrap_or_default()
+    }
+
     /// Checks the plan against another rule profile (a built-in name or JSON
     /// text, from the file `file_name` for messages; empty: the default). The
     /// plan, the undo history and the comparison stay; the Delta carries every
@@ -515,7 +522,7 @@ impl Engine {
                     "id": c.id, "name": c.name, "kind": c.kind.as_str(),
                     "committee_size": c.committee_size, "full_time_staff": c.full_time_staff,
                     "committees": c.committees.as_ref().map(|v| v.iter().map(|x| x.as_str()).collect::<Vec<_>>()),
-                    "service_center": c.service_center,
+                    "service_center": c.service_center, "explanations": c.explanations,
                     "sizhi": c.extra.get("sizhi"), "procedure": c.extra.get("procedure"),
                 })
             })
@@ -761,6 +768,26 @@ fn community_patch(m: &serde_json::Map<String, Value>) -> Result<CommunityPatch,
         service_center: field(m, "service_center", "a service centre id", |v| {
             v.as_str().map(str::to_string)
         })?,
+        explanations: match m.get("explanations") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Object(reasons)) => reasons
+                .iter()
+                .map(|(code, reason)| match reason {
+                    Value::Null => Ok((code.clone(), None)),
+                    Value::String(r) => Ok((code.clone(), Some(r.clone()))),
+                    _ => Err(bad_value(
+                        "explanations",
+                        "an object of finding code → reason text or null",
+                    )),
+                })
+                .collect::<Result<_, _>>()?,
+            Some(_) => {
+                return Err(bad_value(
+                    "explanations",
+                    "an object of finding code → reason text or null",
+                ))
+            }
+        },
         // The page's 四至 override and procedure tracker, kept as plain properties.
         extra: ["sizhi", "procedure"]
             .into_iter()

@@ -34,6 +34,7 @@ pub const CODES: &[&str] = &[
     "load.absurd",
     "load.out_of_range",
     "load.unknown_value",
+    "load.bad_explanation",
     "load.dangling_reference",
     // Its geometry.
     "load.missing_geometry",

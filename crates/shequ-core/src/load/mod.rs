@@ -452,6 +452,7 @@ impl Loader<'_> {
                     &Committee::ALL.map(|c| (c.name_zh(), c.as_str())),
                 );
                 let service_center = f.string("service_center").filter(|s| !s.is_empty());
+                let explanations = f.explanations("explanations");
                 let Shape::Area(geometry) = shape else { return };
                 let extra = f.finish();
                 self.plan.communities.push(Community {
@@ -462,6 +463,7 @@ impl Loader<'_> {
                     full_time_staff,
                     committees,
                     service_center,
+                    explanations,
                     geometry,
                     extra,
                 });

@@ -547,6 +547,53 @@ impl<'e> Props<'e> {
         }
     }
 
+    /// Explained findings: an object of finding code → the planner's reason.
+    pub fn explanations(&mut self, key: &str) -> std::collections::BTreeMap<String, String> {
+        let mut out = std::collections::BTreeMap::new();
+        let v = match self.props.remove(key) {
+            None | Some(Value::Null) => return out,
+            Some(v) => v,
+        };
+        let Value::Object(map) = v else {
+            self.wrong_type(
+                key,
+                "an object of finding code → reason",
+                "“规则代码: 理由”形式的对象",
+                &v,
+                format!("write {key} as {{\"scale.below_target\": \"the reason\"}}"),
+                format!("{key} 请写成 {{\"scale.below_target\": \"理由\"}}"),
+            );
+            return out;
+        };
+        for (code, reason) in map {
+            let Value::String(reason) = reason else {
+                self.wrong_type(
+                    key,
+                    "text (the reason)",
+                    "文本（理由）",
+                    &reason,
+                    format!("write the reason for {code} as text in quotes"),
+                    format!("{code} 的理由请写成带引号的文本"),
+                );
+                continue;
+            };
+            match crate::model::explanation_problem(&code, &reason) {
+                None => {
+                    out.insert(code, reason.trim().to_string());
+                }
+                Some(p) => self.fail_field(
+                    key,
+                    "load.bad_explanation",
+                    p.en,
+                    p.zh,
+                    p.fix_en.into(),
+                    p.fix_zh.into(),
+                ),
+            }
+        }
+        out
+    }
+
     /// The properties the engine does not know, kept for export.
     pub fn finish(self) -> JsonObject {
         self.props

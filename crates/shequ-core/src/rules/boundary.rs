@@ -42,10 +42,9 @@ pub fn community(ctx: &Ctx, i: usize, out: &mut Vec<Finding>) {
         out.push(
             ctx.finding(
                 "boundary.non_contiguous",
-                "三（二）",
                 &[i],
                 format!("{name}由 {} 块互不相连的区域组成，原则上不得由不接壤的区域组成", g.parts),
-                format!("{name} consists of {} separate parts; a community must not be made of unconnected areas", g.parts),
+                format!("{name} consists of {} separate parts; in principle a community must not be made of areas that do not touch", g.parts),
             )
             .geometry(g.minor_parts.clone())
             .detail("parts", g.parts),
@@ -53,30 +52,30 @@ pub fn community(ctx: &Ctx, i: usize, out: &mut Vec<Finding>) {
     }
     let share = a.boundary[i].barrier_share();
     if share < rules.min_barrier_share && a.boundary[i].length_m > 0.0 {
+        let (note_zh, note_en) = ctx.profile.origin_note("boundary.min_barrier_share");
         out.push(
             ctx.finding(
                 "boundary.off_barrier",
-                "三（二）",
                 &[i],
-                format!("{name}的边界仅 {} 沿道路、街巷或河流，应不低于 {}", pct(share), pct(rules.min_barrier_share)),
-                format!("only {} of {name}'s boundary follows roads, lanes or rivers; at least {} should", pct(share), pct(rules.min_barrier_share)),
+                format!("{name}的边界仅 {} 沿道路、街巷或河流，一般以道路、街巷、河流为边界，宜不低于 {}{note_zh}", pct(share), pct(rules.min_barrier_share)),
+                format!("Only {} of {name}'s boundary follows roads, lanes or rivers; boundaries generally follow them, at least {}{note_en}", pct(share), pct(rules.min_barrier_share)),
             )
             .geometry(a.boundary[i].off_barrier.clone())
             .detail("barrier_share", share),
         );
     }
     if g.polsby_popper < rules.min_polsby_popper {
+        let (note_zh, note_en) = ctx.profile.origin_note("boundary.min_polsby_popper");
         out.push(
             ctx.finding(
                 "boundary.irregular",
-                "三（二）",
                 &[i],
                 format!(
-                    "{name}的辖区形状不规整：紧凑度（Polsby–Popper）{:.2}，低于 {:.2}",
+                    "{name}的辖区形状不规整：紧凑度（Polsby–Popper）{:.2}，低于 {:.2}{note_zh}",
                     g.polsby_popper, rules.min_polsby_popper
                 ),
                 format!(
-                    "{name} has an irregular shape: Polsby–Popper compactness {:.2}, below {:.2}",
+                    "{name} has an irregular shape: Polsby–Popper compactness {:.2}, below {:.2}{note_en}",
                     g.polsby_popper, rules.min_polsby_popper
                 ),
             )
@@ -86,19 +85,19 @@ pub fn community(ctx: &Ctx, i: usize, out: &mut Vec<Finding>) {
     }
     if let Some(c) = a.centers[i] {
         if c.share_beyond_radius > rules.max_share_beyond_radius {
+            let (note_zh, note_en) = ctx.profile.origin_note("boundary.service_radius_m");
             out.push(
                 ctx.finding(
-                    "boundary.too_large",
-                    "二（二）",
+                "boundary.too_large",
                     &[i],
                     format!(
-                        "{name}有 {} 的住户距党群服务中心超过 {} 米（最远 {} 米），管辖范围过大，不利于群众办事",
+                        "{name}有 {} 的住户距党群服务中心超过 {} 米{note_zh}（最远 {} 米），管辖范围过大，不利于群众办事",
                         pct(c.share_beyond_radius),
                         real(rules.service_radius_m),
                         real(c.max_m)
                     ),
                     format!(
-                        "{} of {name}'s households live more than {} m from its service centre (farthest {} m): the area is too large for residents to reach services",
+                        "{} of {name}'s households live more than {} m{note_en} from its service centre (farthest {} m): the area is too large for residents to reach services",
                         pct(c.share_beyond_radius),
                         real(rules.service_radius_m),
                         real(c.max_m)
@@ -122,7 +121,6 @@ pub fn overlap(ctx: &Ctx, o: &Overlap, out: &mut Vec<Finding>) {
     out.push(
         ctx.finding(
             "boundary.overlap",
-            "二（三）",
             &[o.a, o.b],
             format!("{na}与{nb}的管辖区域重叠 {} 平方米", real(o.area_m2)),
             format!("{na} and {nb} overlap by {} m²", real(o.area_m2)),
@@ -145,7 +143,6 @@ pub fn gap(ctx: &Ctx, gap: &Gap, out: &mut Vec<Finding>) {
     out.push(
         ctx.finding(
             "boundary.gap",
-            "二（三）",
             &gap.neighbours,
             format!(
                 "有 {} 平方米的区域未纳入任何社区{zh_at}，存在管辖空白",
@@ -176,11 +173,10 @@ pub fn grid(ctx: &Ctx, k: usize, out: &mut Vec<Finding>) {
     let communities: Vec<usize> = parts.iter().map(|p| p.0).collect();
     out.push(
         ctx.finding(
-            "boundary.cuts_grid",
-            "三（二）",
+                "boundary.cuts_grid",
             &communities,
             format!("网格 {label} 被{}分割，不得打破现有网格划分", split_list(ctx, &parts, "与", "（", "）")),
-            format!("grid cell {label} is split between {}; boundaries must not break existing grid cells", split_list(ctx, &parts, " and ", " (", ")")),
+            format!("Grid cell {label} is split between {}; boundaries must not break existing grid cells", split_list(ctx, &parts, " and ", " (", ")")),
         )
         .features([cell.id.clone()])
         .geometry(cell.geometry.clone())
@@ -213,8 +209,7 @@ pub fn compound(ctx: &Ctx, k: usize, out: &mut Vec<Finding>) {
     };
     out.push(
         ctx.finding(
-            "boundary.cuts_compound",
-            "三（二）",
+                "boundary.cuts_compound",
             &communities,
             format!(
                 "住宅区{label}（{} 户）被{}分割，社区应以现有居住小区为基础划分；按面积计入{}",
@@ -223,7 +218,7 @@ pub fn compound(ctx: &Ctx, k: usize, out: &mut Vec<Finding>) {
                 ctx.name(parts[0].0)
             ),
             format!(
-                "compound {label} ({} households) is split between {}; communities are built from whole compounds. It counts for {}",
+                "Compound {label} ({} households) is split between {}; communities are built from whole compounds. It counts for {}",
                 int(compound.households_total()),
                 split_list(ctx, &parts, " and ", " (", ")"),
                 ctx.name(parts[0].0)

@@ -4,8 +4,9 @@
 //! - `facility.center_outside`: the centre stands outside the community.
 //! - `facility.shared_center`: one centre is named by several communities.
 //! - `facility.floor_area`: floor area below `floor_area_per_100_households_m2`
-//!   per 100 households, or below `min_floor_area_m2`, or not stated.
-//! - `facility.missing_service`: a required service function is missing.
+//!   per 100 households, or below `min_floor_area_m2`; not stated: a question.
+//! - `facility.missing_service`: a required service function is missing; none
+//!   recorded: a question.
 //!
 //! ```
 //! use shequ_core::{evaluate, testing::row_plan, Profile};
@@ -14,7 +15,10 @@
 //! plan.centers[0].floor_area_m2 = Some(500.0);
 //! let report = evaluate(&plan, &Profile::default());
 //! let f = report.findings_with_code("facility.floor_area").next().unwrap();
-//! assert_eq!(f.message_zh, "文昌社区党群服务中心面积 500 平方米；按 2,500 户每百户 30 平方米，应不少于 750 平方米（方案三（四））");
+//! assert_eq!(
+//!     f.message_zh,
+//!     "文昌社区党群服务中心面积 500 平方米；按 2,500 户每百户 30 平方米（依据《中共中央 国务院关于加强和完善城乡社区治理的意见》），应不少于 750 平方米（《扬州市社区规模优化调整工作方案》三（四））"
+//! );
 //! ```
 
 use std::collections::BTreeMap;
@@ -39,7 +43,6 @@ pub fn community(ctx: &Ctx, i: usize, out: &mut Vec<Finding>) {
     else {
         out.push(ctx.finding(
             "facility.no_center",
-            "三（四）",
             &[i],
             format!("{name}未明确党群服务中心驻地"),
             format!("{name} has no service centre site"),
@@ -55,7 +58,6 @@ pub fn community(ctx: &Ctx, i: usize, out: &mut Vec<Finding>) {
         out.push(
             ctx.finding(
                 "facility.center_outside",
-                "三（四）",
                 &[i],
                 format!("{name}的党群服务中心{cname}位于社区辖区之外"),
                 format!("{name}'s service centre {cname} lies outside the community"),
@@ -67,14 +69,16 @@ pub fn community(ctx: &Ctx, i: usize, out: &mut Vec<Finding>) {
     let households = ctx.households[i].counted;
     let required = (rules.floor_area_per_100_households_m2 * households as f64 / 100.0)
         .max(rules.min_floor_area_m2);
+    let (note_zh, note_en) = ctx
+        .profile
+        .origin_note("facilities.floor_area_per_100_households_m2");
     match center.floor_area_m2 {
         None => out.push(
-            ctx.finding(
+            ctx.not_recorded(
                 "facility.floor_area",
-                "三（四）",
                 &[i],
-                format!("{name}党群服务中心未填写面积（应不少于 {} 平方米）", real(required)),
-                format!("{name}'s service centre does not state its floor area (at least {} m² needed)", real(required)),
+                format!("{name}党群服务中心未填写面积，请补充（应不少于 {} 平方米）", real(required)),
+                format!("{name}'s service centre does not record its floor area; please add it (at least {} m² needed)", real(required)),
             )
             .features([center.id.clone()])
             .geometry(center.location),
@@ -82,17 +86,16 @@ pub fn community(ctx: &Ctx, i: usize, out: &mut Vec<Finding>) {
         Some(area) if area < required => out.push(
             ctx.finding(
                 "facility.floor_area",
-                "三（四）",
                 &[i],
                 format!(
-                    "{name}党群服务中心面积 {} 平方米；按 {} 户每百户 {} 平方米，应不少于 {} 平方米",
+                    "{name}党群服务中心面积 {} 平方米；按 {} 户每百户 {} 平方米{note_zh}，应不少于 {} 平方米",
                     real(area),
                     int(households),
                     real(rules.floor_area_per_100_households_m2),
                     real(required)
                 ),
                 format!(
-                    "{name}'s service centre has {} m²; {} households at {} m² per 100 call for at least {} m²",
+                    "{name}'s service centre has {} m²; {} households at {} m² per 100{note_en} call for at least {} m²",
                     real(area),
                     int(households),
                     real(rules.floor_area_per_100_households_m2),
@@ -106,15 +109,25 @@ pub fn community(ctx: &Ctx, i: usize, out: &mut Vec<Finding>) {
         ),
         Some(_) => {}
     }
-    let missing: Vec<_> = match &center.services {
-        None => rules.required_services.clone(),
-        Some(have) => rules
-            .required_services
-            .iter()
-            .copied()
-            .filter(|s| !have.contains(s))
-            .collect(),
+    let Some(have) = &center.services else {
+        out.push(
+            ctx.not_recorded(
+                "facility.missing_service",
+                &[i],
+                format!("{name}党群服务中心未填写服务功能，请补充"),
+                format!("{name}'s service centre does not record its service functions; please add them"),
+            )
+            .features([center.id.clone()])
+            .geometry(center.location),
+        );
+        return;
     };
+    let missing: Vec<_> = rules
+        .required_services
+        .iter()
+        .copied()
+        .filter(|s| !have.contains(s))
+        .collect();
     if !missing.is_empty() {
         let zh = missing
             .iter()
@@ -129,7 +142,6 @@ pub fn community(ctx: &Ctx, i: usize, out: &mut Vec<Finding>) {
         out.push(
             ctx.finding(
                 "facility.missing_service",
-                "三（四）",
                 &[i],
                 format!("{name}党群服务中心缺少{zh}服务功能"),
                 format!("{name}'s service centre lacks {en}"),
@@ -173,14 +185,13 @@ pub fn shared_centers(ctx: &Ctx, out: &mut Vec<Finding>) {
         out.push(
             ctx.finding(
                 "facility.shared_center",
-                "三（四）",
                 &communities,
                 format!(
-                    "党群服务中心{cname}同时被{}使用，每个社区应有驻地明确的服务中心",
+                    "{cname}同时被{}使用，每个社区应有驻地明确的党群服务中心",
                     ctx.names(&communities, "、")
                 ),
                 format!(
-                    "service centre {cname} is named by {}; each community needs its own",
+                    "Service centre {cname} is named by {}; each community needs its own",
                     ctx.names(&communities, ", ")
                 ),
             )

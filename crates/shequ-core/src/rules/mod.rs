@@ -17,10 +17,10 @@ pub mod organisation;
 pub mod scale;
 
 use crate::analysis::{households_counted, Analysis};
-use crate::fmt::section_en;
+use crate::fmt::int;
 use crate::model::Plan;
 use crate::profile::Profile;
-use crate::report::Finding;
+use crate::report::{Explained, Finding, Severity};
 
 /// Household counts of one community.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -114,31 +114,106 @@ impl<'a> Ctx<'a> {
             .join(sep)
     }
 
-    /// A finding about communities `communities`; the section reference is
-    /// appended to both messages.
+    /// A finding about communities `communities`. Its strength, severity and
+    /// citation come from the profile's rule for `code`; the citation is
+    /// appended to both messages. It is explained when the rule is not a
+    /// must and one of the communities states a reason for `code`.
     pub fn finding(
         &self,
         code: &'static str,
-        section: &'static str,
         communities: &[usize],
         zh: String,
         en: String,
     ) -> Finding {
+        let severity = self.profile.severity(code);
+        let (citation_zh, citation_en) = self.profile.citation(code);
+        let explained = if severity == Severity::Error {
+            None
+        } else {
+            communities
+                .iter()
+                .find_map(|&i| self.plan.communities[i].explanations.get(code))
+                .map(|reason| Explained {
+                    reason: reason.clone(),
+                })
+        };
         Finding {
             id: String::new(),
             code,
-            severity: self.profile.severity(code),
+            severity,
+            strength: self.profile.strength(code),
             community_ids: communities
                 .iter()
                 .map(|&i| self.plan.communities[i].id.clone())
                 .collect(),
             feature_ids: Vec::new(),
-            section,
-            message_zh: format!("{zh}（方案{section}）"),
-            message_en: format!("{en} (plan {})", section_en(section)),
+            section: self
+                .profile
+                .rule(code)
+                .map(|r| r.article.clone())
+                .unwrap_or_default(),
+            message_zh: format!("{zh}（{citation_zh}）"),
+            message_en: format!("{en} ({citation_en})"),
+            citation_zh,
+            citation_en,
+            explained,
             geometry: None,
             details: serde_json::Map::new(),
         }
+    }
+
+    /// A finding about data the plan does not record (`未填写`): a question to
+    /// the planner, not a deviation, so a suggestion whatever the rule's strength.
+    pub fn not_recorded(
+        &self,
+        code: &'static str,
+        communities: &[usize],
+        zh: String,
+        en: String,
+    ) -> Finding {
+        let mut f = self.finding(code, communities, zh, en);
+        if f.severity != Severity::Info {
+            f.severity = Severity::Info;
+        }
+        f.details.insert("not_recorded".into(), true.into());
+        f
+    }
+
+    /// `共 3,300 户（现有 1,800 户、规划在建 1,500 户）` — households as a message
+    /// states them, existing and planned apart when both count.
+    pub fn households_phrase(&self, i: usize) -> (String, String) {
+        let h = self.households[i];
+        if h.planned > 0 && h.counted > h.existing {
+            (
+                format!(
+                    "共 {} 户（现有 {} 户、规划在建 {} 户）",
+                    int(h.counted),
+                    int(h.existing),
+                    int(h.planned)
+                ),
+                format!(
+                    "{} {} ({} existing, {} planned or under construction)",
+                    int(h.counted),
+                    plural(h.counted, "household"),
+                    int(h.existing),
+                    int(h.planned)
+                ),
+            )
+        } else {
+            (
+                format!("共 {} 户", int(h.counted)),
+                format!("{} {}", int(h.counted), plural(h.counted, "household")),
+            )
+        }
+    }
+}
+
+/// `household` or `households`, as the number asks.
+pub fn plural(n: u64, word: &str) -> String {
+    if n == 1 {
+        word.to_string()
+    } else {
+        format!("{word}s")
     }
 }
 
@@ -263,4 +338,97 @@ pub fn with_ids(mut findings: Vec<Finding>) -> Vec<Finding> {
         seen.push(base);
     }
     findings
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::report::{Severity, Status};
+    use crate::session::{CommunityPatch, Session};
+    use crate::testing::row_plan;
+    use crate::{evaluate, Profile};
+
+    /// 三（一）"原则上按2000-3000户设立": a deviation in principle may be kept with a
+    /// stated reason; a must (三（四）"驻地地址明确") cannot be explained away.
+    #[test]
+    fn explained_findings_are_not_open_and_musts_cannot_be_explained() {
+        let mut plan = row_plan(&[("文昌社区", &[800, 800]), ("东关社区", &[1200, 1200])]);
+        plan.communities[0].service_center = None;
+        plan.communities[0].explanations.insert(
+            "scale.below_target".into(),
+            "老城区，平房为主，保留 1,600 户".into(),
+        );
+        plan.communities[0]
+            .explanations
+            .insert("facility.no_center".into(), "暂无".into());
+        let r = evaluate(&plan, &Profile::default());
+        let below = r.findings_with_code("scale.below_target").next().unwrap();
+        assert_eq!(
+            below.explained.as_ref().map(|e| e.reason.as_str()),
+            Some("老城区，平房为主，保留 1,600 户")
+        );
+        let no_center = r.findings_with_code("facility.no_center").next().unwrap();
+        assert_eq!(no_center.severity, Severity::Error);
+        assert!(no_center.explained.is_none(), "a must stays open");
+        assert_eq!(r.totals.explained, 1);
+        assert_eq!(r.totals.warnings, 0, "{:?}", r.findings);
+        assert_eq!(r.communities[0].status, Status::Error);
+        // Without the must, the explained community is ok.
+        let mut p2 = row_plan(&[("文昌社区", &[800, 800])]);
+        p2.communities[0].explanations = plan.communities[0].explanations.clone();
+        let r = evaluate(&p2, &Profile::default());
+        assert_eq!(r.communities[0].status, Status::Ok, "{:?}", r.findings);
+    }
+
+    #[test]
+    fn an_explanation_is_an_undoable_edit_checked_like_the_loader_checks_it() {
+        let plan = row_plan(&[("文昌社区", &[800, 800])]);
+        let mut s = Session::new(plan, Profile::default());
+        let patch = |code: &str, reason: Option<&str>| CommunityPatch {
+            explanations: vec![(code.into(), reason.map(str::to_string))],
+            ..Default::default()
+        };
+        let e = s
+            .update_community("文昌社区", &patch("scale.below_target", Some("  ")))
+            .unwrap_err();
+        assert_eq!(e.code, "edit.bad_explanation");
+        let e = s
+            .update_community("文昌社区", &patch("scale.nonsense", Some("x")))
+            .unwrap_err();
+        assert_eq!(e.code, "edit.bad_explanation");
+        s.update_community(
+            "文昌社区",
+            &patch("scale.below_target", Some("保留老城区格局")),
+        )
+        .unwrap();
+        let r = s.report();
+        assert_eq!(r.totals.explained, 1);
+        let fresh = evaluate(s.plan(), &Profile::default());
+        assert_eq!(fresh.totals, r.totals, "incremental equals fresh");
+        // Exported and read again, the reason stays.
+        let text = crate::export::to_geojson_string(s.plan());
+        let back = crate::load::load_plan("p.geojson", text.as_bytes(), &Default::default())
+            .unwrap()
+            .plan;
+        assert_eq!(
+            back.communities[0].explanations["scale.below_target"],
+            "保留老城区格局"
+        );
+        s.undo().unwrap();
+        assert_eq!(s.report().totals.explained, 0);
+        assert_eq!(s.report().totals.warnings, 1);
+    }
+
+    #[test]
+    fn a_bad_explanation_in_a_file_names_the_field() {
+        let mut plan = row_plan(&[("文昌社区", &[800, 800])]);
+        plan.communities[0]
+            .explanations
+            .insert("scale.below_targte".into(), "x".into());
+        let text = crate::export::to_geojson_string(&plan);
+        let e =
+            crate::load::load_plan("p.geojson", text.as_bytes(), &Default::default()).unwrap_err();
+        let first = &e.errors[0];
+        assert_eq!(first.field.as_deref(), Some("explanations"));
+        assert!(first.problem_en.contains("scale.below_targte"), "{first:?}");
+    }
 }

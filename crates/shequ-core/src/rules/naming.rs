@@ -28,11 +28,10 @@ pub fn community(ctx: &Ctx, i: usize, out: &mut Vec<Finding>) {
     if c.name.trim().is_empty() {
         out.push(ctx.finding(
             "plan.unnamed",
-            "四（二）",
             &[i],
             format!("社区 {} 尚未命名，方案须明确新设立社区名称", c.id),
             format!(
-                "community {} has no name; the plan must name every community",
+                "Community {} has no name; the plan must name every community",
                 c.id
             ),
         ));
@@ -55,17 +54,17 @@ pub fn community(ctx: &Ctx, i: usize, out: &mut Vec<Finding>) {
         ));
     }
     if !problems_zh.is_empty() {
+        let (note_zh, note_en) = ctx.profile.origin_note("naming.suffix");
         out.push(
             ctx.finding(
                 "plan.name_format",
-                "四（二）",
                 &[i],
                 format!(
-                    "社区名称“{name}”{}，应符合地名管理规定",
+                    "社区名称“{name}”{}{note_zh}，应符合地名管理规定",
                     problems_zh.join("，")
                 ),
                 format!(
-                    "the name “{name}” {}; names follow the place-name regulations",
+                    "The name “{name}” {}{note_en}; names follow the place-name regulations",
                     problems_en.join(" and ")
                 ),
             )
@@ -91,7 +90,6 @@ pub fn duplicates(ctx: &Ctx, out: &mut Vec<Finding>) {
                 .collect::<Vec<_>>();
             out.push(ctx.finding(
                 "plan.duplicate_name",
-                "四（二）",
                 &ids,
                 format!(
                     "{} 个社区同名“{name}”（编号 {}），社区名称不得重复",
@@ -126,14 +124,13 @@ pub fn compound(ctx: &Ctx, k: usize, out: &mut Vec<Finding>) {
     out.push(
         ctx.finding(
             "plan.unassigned",
-            "二（三）",
             &[],
             format!(
                 "住宅区{label}（{} 户）未纳入任何社区",
                 int(compound.households_total())
             ),
             format!(
-                "compound {label} ({} households) is in no community",
+                "Compound {label} ({} households) is in no community",
                 int(compound.households_total())
             ),
         )
@@ -153,10 +150,9 @@ pub fn grid(ctx: &Ctx, k: usize, out: &mut Vec<Finding>) {
     out.push(
         ctx.finding(
             "plan.unassigned",
-            "二（三）",
             &[],
             format!("网格 {label} 未纳入任何社区"),
-            format!("grid cell {label} is in no community"),
+            format!("Grid cell {label} is in no community"),
         )
         .features([cell.id.clone()])
         .geometry(cell.geometry.clone())
