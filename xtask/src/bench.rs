@@ -8,7 +8,7 @@
 //! ```text
 //! 1. set-up, then `shequ generate` writes bench/tmp/{S,M,L,XL}.geojson
 //! 2. the WASM and the site are built (web/dist, with web/bench/page.html)
-//! 3. Criterion: crates/shequ-core/benches/evaluate.rs, medians read from
+//! 3. Criterion: crates/shequ-generate/benches/evaluate.rs, medians read from
 //!    target/criterion/<group>/<scenario>/new/{estimates,sample}.json
 //! 4. web/bench/run.mjs node | turf | chromium | size, each writing bench/tmp/<part>.json
 //! 5. everything merged into bench/results.json, with ratios and the load average
@@ -135,7 +135,7 @@ pub fn bench(args: &[String]) -> Result<(), String> {
             let args = [
                 "bench",
                 "-p",
-                "shequ-core",
+                "shequ-generate",
                 "--bench",
                 "evaluate",
                 "--no-run",
@@ -295,7 +295,7 @@ fn criterion(scenarios: &[Scenario], quick: bool) -> Result<Vec<Json>, String> {
     run(crate::cargo().args([
         "bench",
         "-p",
-        "shequ-core",
+        "shequ-generate",
         "--bench",
         "evaluate",
         "-q",

@@ -4,8 +4,8 @@ use std::io::Write;
 
 use shequ_core::export::to_geojson_string;
 use shequ_core::fmt::int;
-use shequ_core::generate::{generate, GenerateOptions};
 use shequ_core::Plan;
+use shequ_generate::{generate, GenerateOptions};
 
 use crate::args::{GenerateArgs, Lang};
 use crate::input;

@@ -30,7 +30,6 @@ pub mod eval;
 pub mod evaluation;
 pub mod export;
 pub mod fmt;
-pub mod generate;
 pub mod geodesy;
 pub mod load;
 pub mod model;

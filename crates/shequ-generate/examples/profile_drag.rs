@@ -1,7 +1,7 @@
 //! A loop of drag steps on a generated city, for profiling with `perf`:
 //!
 //! ```text
-//! cargo build --release -p shequ-core --example profile_drag
+//! cargo build --release -p shequ-generate --example profile_drag
 //! perf record -e cpu-clock -g target/release/examples/profile_drag 5000 3000
 //! ```
 //!
@@ -9,9 +9,9 @@
 //! time per step; Criterion's `drag_step` is the benchmark of record.
 
 use geo::Coord;
-use shequ_core::generate::{generate, GenerateOptions};
 use shequ_core::session::Session;
 use shequ_core::Profile;
+use shequ_generate::{generate, GenerateOptions};
 use std::time::Instant;
 
 fn main() {

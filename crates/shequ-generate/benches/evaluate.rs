@@ -1,15 +1,15 @@
 //! Native benchmarks (Criterion): a full evaluation and one drag step, on the
 //! generated scenarios S (demo), M (200), L (1,000) and XL (5,000 communities).
 //!
-//! `cargo bench -p shequ-core --bench evaluate` (all), or with a filter such as
+//! `cargo bench -p shequ-generate --bench evaluate` (all), or with a filter such as
 //! `-- full_eval/L`. `cargo xtask bench` runs these and the WASM harness and
 //! writes bench/results.json.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use geo::Coord;
-use shequ_core::generate::{generate, GenerateOptions, DEMO};
 use shequ_core::session::Session;
 use shequ_core::{evaluate, Profile};
+use shequ_generate::{generate, GenerateOptions, DEMO};
 
 /// The benchmark scenarios: (name, options).
 pub fn scenarios() -> Vec<(&'static str, GenerateOptions)> {

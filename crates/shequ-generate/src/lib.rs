@@ -13,7 +13,7 @@
 //! platform: the geometry uses `sin` and `sqrt` of the host's maths library).
 //!
 //! ```
-//! use shequ_core::generate::{generate, GenerateOptions};
+//! use shequ_generate::{generate, GenerateOptions};
 //! use shequ_core::{evaluate, Profile};
 //!
 //! let plan = generate(&GenerateOptions { communities: 24, seed: 7 });
@@ -81,8 +81,8 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::json;
 
-use crate::geodesy::Frame;
-use crate::model::*;
+use shequ_core::geodesy::Frame;
+use shequ_core::model::*;
 
 /// What to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -159,7 +159,7 @@ pub struct Planted {
 ///   be fewer (the gap's vertices come back from them moved by a hair).
 ///
 /// ```
-/// use shequ_core::generate::{generate_with_key, GenerateOptions};
+/// use shequ_generate::{generate_with_key, GenerateOptions};
 /// use shequ_core::{evaluate, Profile};
 ///
 /// let (plan, key) = generate_with_key(&GenerateOptions { communities: 30, seed: 1 });
@@ -169,7 +169,7 @@ pub struct Planted {
 /// ```
 pub fn generate_with_key(opts: &GenerateOptions) -> (Plan, Vec<Planted>) {
     let (plan, roles) = build(opts);
-    let profile = crate::profile::Profile::default();
+    let profile = shequ_core::profile::Profile::default();
     let mut key = Vec::new();
     for (c, role) in plan.communities.iter().zip(&roles) {
         let mut plant = |code: &'static str| {
@@ -227,7 +227,7 @@ pub fn generate_with_key(opts: &GenerateOptions) -> (Plan, Vec<Planted>) {
 fn scale_key(
     role: &Role,
     kind: CommunityKind,
-    profile: &crate::profile::Profile,
+    profile: &shequ_core::profile::Profile,
 ) -> Vec<&'static str> {
     let band = profile.band(kind);
     let t = u64::from(role.counted);
@@ -2613,7 +2613,7 @@ impl Gen {
             }
         }
         // 三（一）"充分留有余量" depends on where the planned homes land: recorded, not planted.
-        let profile = crate::profile::Profile::default();
+        let profile = shequ_core::profile::Profile::default();
         for c in &mut self.comms {
             let band = profile.band(c.kind);
             let total = u64::from(c.households);
@@ -3645,9 +3645,9 @@ mod tests {
     use rstar::{RTree, AABB};
 
     use super::*;
-    use crate::load::{load_plan, LoadOptions};
-    use crate::report::{Report, CODES};
-    use crate::{evaluate, Profile};
+    use shequ_core::load::{load_plan, LoadOptions};
+    use shequ_core::report::{Report, CODES};
+    use shequ_core::{evaluate, Profile};
 
     const DEMO_FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/data/demo.geojson");
 
@@ -3749,7 +3749,7 @@ mod tests {
         let with = report
             .communities
             .iter()
-            .filter(|c| c.status != crate::report::Status::Ok);
+            .filter(|c| c.status != shequ_core::report::Status::Ok);
         assert!(
             with.count() * 3 < plan.communities.len(),
             "too many communities with problems"
@@ -3775,7 +3775,7 @@ mod tests {
     fn export_round_trips() {
         for (n, seed) in [(1, 1), (2, 9), (7, 3), (24, 11), (55, 4)] {
             let plan = generate(&opts(n, seed));
-            let text = crate::export::to_geojson_string(&plan);
+            let text = shequ_core::export::to_geojson_string(&plan);
             let loaded = load_plan("x.geojson", text.as_bytes(), &LoadOptions::default())
                 .unwrap_or_else(|e| panic!("{n} communities, seed {seed}: {e:?}"));
             assert!(

@@ -1,15 +1,15 @@
 //! Repeated full evaluations of a generated city, for profiling with `perf`:
 //!
 //! ```text
-//! cargo build --release -p shequ-core --example profile_eval
+//! cargo build --release -p shequ-generate --example profile_eval
 //! perf record -e cpu-clock -g target/release/examples/profile_eval 1000 5
 //! ```
 //!
 //! Arguments: communities (default 1000), repetitions (default 5). Criterion's
 //! `full_eval` is the benchmark of record.
 
-use shequ_core::generate::{generate, GenerateOptions};
 use shequ_core::{evaluate, Profile};
+use shequ_generate::{generate, GenerateOptions};
 use std::time::Instant;
 
 fn main() {
