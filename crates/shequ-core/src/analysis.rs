@@ -54,6 +54,9 @@ pub struct BoundaryFacts {
     pub off_barrier: MultiLineString,
     /// Neighbouring communities and the boundary length shared with each (m).
     pub neighbours: Vec<(usize, f64)>,
+    /// Of each neighbour's shared length (same order), the part along a
+    /// barrier (m): what a new boundary there would follow.
+    pub neighbours_on_barrier_m: Vec<f64>,
 }
 
 impl BoundaryFacts {
@@ -158,6 +161,30 @@ pub struct Indices {
 
 impl Indices {
     pub fn new(plan: &Plan, profile: &Profile) -> Indices {
+        let shapes: Vec<&MultiPolygon> = plan.communities.iter().map(|c| &c.geometry).collect();
+        let mut ix = Indices::of_outlines(&shapes, plan, profile);
+        ix.compounds = plan
+            .compounds
+            .iter()
+            .map(|c| Prepared::new(&c.shape))
+            .collect();
+        ix.grids = plan
+            .grids
+            .iter()
+            .map(|g| Prepared::area(&g.geometry))
+            .collect();
+        ix.centers = plan
+            .centers
+            .iter()
+            .enumerate()
+            .map(|(k, c)| (c.id.clone(), k))
+            .collect();
+        ix
+    }
+
+    /// The outlines of `shapes` (in place of the communities) with the plan's
+    /// roads, lanes, rivers and street outline: enough for [`outline_facts`].
+    pub fn of_outlines(shapes: &[&MultiPolygon], plan: &Plan, profile: &Profile) -> Indices {
         let mut barrier_items: Vec<Chain> = plan
             .barriers
             .iter()
@@ -169,38 +196,20 @@ impl Indices {
                 barrier_items.extend(ring_chains(&s.geometry, STREET));
             }
         }
-        let rects: Vec<Rect> = plan
-            .communities
-            .iter()
-            .map(|c| rect_of(&c.geometry))
-            .collect();
+        let rects: Vec<Rect> = shapes.iter().map(|mp| rect_of(mp)).collect();
         Indices {
             boxes: box_tree(&rects, |r| *r),
             rects,
-            outlines: plan
-                .communities
+            outlines: shapes
                 .iter()
                 .enumerate()
-                .map(|(i, c)| ring_chains(&c.geometry, i).collect())
+                .map(|(i, mp)| ring_chains(mp, i).collect())
                 .collect(),
             barriers: box_tree(&barrier_items, |c| c.rect),
             barrier_runs: barrier_items,
-            compounds: plan
-                .compounds
-                .iter()
-                .map(|c| Prepared::new(&c.shape))
-                .collect(),
-            grids: plan
-                .grids
-                .iter()
-                .map(|g| Prepared::area(&g.geometry))
-                .collect(),
-            centers: plan
-                .centers
-                .iter()
-                .enumerate()
-                .map(|(k, c)| (c.id.clone(), k))
-                .collect(),
+            compounds: Vec::new(),
+            grids: Vec::new(),
+            centers: HashMap::new(),
         }
     }
 
@@ -537,8 +546,20 @@ pub fn boundary_facts(
     geom: &[CommunityGeom],
     i: usize,
 ) -> BoundaryFacts {
+    outline_facts(&plan.communities[i].geometry, geom[i].frame, profile, ix, i)
+}
+
+/// [`boundary_facts`] of shape `c`, the `i`-th outline of `ix` (communities,
+/// or any other shapes indexed the same way, such as the units of
+/// [`crate::adjust`]).
+pub fn outline_facts(
+    c: &MultiPolygon,
+    frame: Frame,
+    profile: &Profile,
+    ix: &Indices,
+    i: usize,
+) -> BoundaryFacts {
     let rules = &profile.boundary;
-    let frame = geom[i].frame;
     let (bx, by) = frame.deg(rules.barrier_snap_m);
     let (ax, ay) = frame.deg(rules.adjacency_snap_m);
     let mut facts = BoundaryFacts {
@@ -546,13 +567,13 @@ pub fn boundary_facts(
         on_barrier_m: 0.0,
         off_barrier: MultiLineString::new(vec![]),
         neighbours: Vec::new(),
+        neighbours_on_barrier_m: Vec::new(),
     };
-    let mut shared: Vec<(usize, f64)> = Vec::new();
+    let mut shared: Vec<(usize, f64, f64)> = Vec::new();
     // Per run of the outline: the barrier runs and the other communities'
     // runs within reach of it; per edge, their segments within reach of it.
     let (mut barriers, mut theirs): (Vec<&Chain>, Vec<&Chain>) = (Vec::new(), Vec::new());
     let mut near: Vec<Line> = Vec::new();
-    let c = &plan.communities[i].geometry;
     for ring in
         c.0.iter()
             .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
@@ -586,7 +607,8 @@ pub fn boundary_facts(
                 for group in theirs.chunk_by(|a, b| a.id == b.id) {
                     let hits = within(group, rules.adjacency_snap_m, (ax, ay), &mut near);
                     if hits > 0 {
-                        add_shared(&mut shared, group[0].id, piece * hits as f64);
+                        let m = piece * hits as f64;
+                        add_shared(&mut shared, group[0].id, m, piece * hits.min(on) as f64);
                     }
                 }
                 if on * 2 < n {
@@ -604,14 +626,18 @@ pub fn boundary_facts(
     }
     shared.retain(|s| s.1 >= rules.adjacency_min_m);
     crate::order::sort_by_key(&mut shared, |s| (crate::order::desc(s.1), s.0 as u64));
-    facts.neighbours = shared;
+    facts.neighbours = shared.iter().map(|s| (s.0, s.1)).collect();
+    facts.neighbours_on_barrier_m = shared.iter().map(|s| s.2).collect();
     facts
 }
 
-fn add_shared(shared: &mut Vec<(usize, f64)>, id: usize, m: f64) {
+fn add_shared(shared: &mut Vec<(usize, f64, f64)>, id: usize, m: f64, on_barrier_m: f64) {
     match shared.iter_mut().find(|s| s.0 == id) {
-        Some(s) => s.1 += m,
-        None => shared.push((id, m)),
+        Some(s) => {
+            s.1 += m;
+            s.2 += on_barrier_m;
+        }
+        None => shared.push((id, m, on_barrier_m)),
     }
 }
 

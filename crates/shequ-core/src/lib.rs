@@ -24,6 +24,7 @@
 //! [`rules`] turns facts into findings; [`eval`] assembles the [`Report`];
 //! [`compare`](mod@compare) diffs two plans; [`export`] writes GeoJSON back.
 
+pub mod adjust;
 pub mod analysis;
 pub mod compare;
 pub mod eval;

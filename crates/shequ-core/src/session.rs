@@ -1117,6 +1117,37 @@ impl Session {
         ))
     }
 
+    /// Replaces the communities with `communities` (a suggestion or a repair
+    /// applied, see [`crate::adjust`]) as one undoable edit.
+    pub fn replace_communities(
+        &mut self,
+        communities: Vec<Community>,
+        label_zh: &str,
+        label_en: &str,
+    ) -> Result<Delta, EditError> {
+        let mut seen = std::collections::HashSet::new();
+        if let Some(c) = communities.iter().find(|c| !seen.insert(c.id.as_str())) {
+            return Err(refuse(
+                "edit.duplicate_id",
+                format!("编号 {:?} 重复", c.id),
+                format!("the id {:?} is used twice", c.id),
+            ));
+        }
+        let before = self.before();
+        let geometry = communities
+            .iter()
+            .filter(|c| self.plan.community(&c.id) != Some(*c))
+            .map(|c| c.id.clone())
+            .collect();
+        self.plan.communities = communities;
+        Ok(self.commit(
+            label(label_zh.to_string(), label_en.to_string()),
+            before,
+            geometry,
+            Update::Rebuild,
+        ))
+    }
+
     /// Deletes community `id`; its area becomes nobody's until reassigned.
     pub fn delete_community(&mut self, id: &str) -> Result<Delta, EditError> {
         let i = self.index_of(id)?;

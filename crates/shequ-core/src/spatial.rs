@@ -139,6 +139,20 @@ pub fn grow(r: Rect, dx: f64, dy: f64) -> Rect {
     )
 }
 
+/// The smallest box holding both `a` and `b`.
+pub fn union_rect(a: Rect, b: Rect) -> Rect {
+    Rect::new(
+        Coord {
+            x: a.min().x.min(b.min().x),
+            y: a.min().y.min(b.min().y),
+        },
+        Coord {
+            x: a.max().x.max(b.max().x),
+            y: a.max().y.max(b.max().y),
+        },
+    )
+}
+
 pub fn rect_of(mp: &MultiPolygon) -> Rect {
     mp.bounding_rect()
         .unwrap_or_else(|| Rect::new(Coord::zero(), Coord::zero()))

@@ -126,3 +126,96 @@ pub fn cases(default: u32) -> u32 {
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
 }
+
+/// Side of a cell of [`cell_plan`], in degrees (about 375 m × 440 m).
+pub const CELL: f64 = 0.004;
+
+/// A street of grid cells in rows (south to north, each west to east):
+/// `labels[r][k]` names the community holding cell `(r, k)`, `households[r][k]`
+/// its one compound's households. Every cell edge is a road; each community
+/// has a complete committee and a service centre in its first cell.
+pub fn cell_plan(labels: &[&str], households: &[&[u32]]) -> Plan {
+    use geo::BooleanOps;
+    let mut plan = Plan::default();
+    let rows = labels.len();
+    let cols = labels.iter().map(|r| r.chars().count()).max().unwrap_or(0);
+    let mut order: Vec<char> = Vec::new();
+    // Every corner computed once, so that neighbouring cells share them exactly.
+    let xs: Vec<f64> = (0..=cols).map(|k| X0 + k as f64 * CELL).collect();
+    let ys: Vec<f64> = (0..=rows).map(|r| Y0 + r as f64 * CELL).collect();
+    for (r, row) in labels.iter().enumerate() {
+        for (k, label) in row.chars().enumerate() {
+            let (x, y) = (xs[k], ys[r]);
+            let (x1, y1) = (xs[k + 1], ys[r + 1]);
+            let cell = polygon![(x: x, y: y), (x: x1, y: y), (x: x1, y: y1), (x: x, y: y1)];
+            let id = label.to_string();
+            match plan.communities.iter_mut().find(|c| c.id == id) {
+                Some(c) => c.geometry.0.push(cell.clone()),
+                None => {
+                    order.push(label);
+                    plan.communities.push(Community {
+                        id: id.clone(),
+                        name: format!("{label}社区"),
+                        kind: CommunityKind::Standard,
+                        committee_size: Some(7),
+                        full_time_staff: Some(40),
+                        committees: Some(Committee::ALL.to_vec()),
+                        service_center: Some(format!("{id}-centre")),
+                        explanations: Default::default(),
+                        geometry: MultiPolygon::new(vec![cell.clone()]),
+                        extra: JsonObject::new(),
+                    });
+                    plan.centers.push(ServiceCenter {
+                        id: format!("{id}-centre"),
+                        name: format!("{label}社区党群服务中心"),
+                        floor_area_m2: Some(2000.0),
+                        services: Some(Service::ALL.to_vec()),
+                        location: Point::new(x + CELL / 2.0, y + CELL / 2.0),
+                        extra: JsonObject::new(),
+                    });
+                }
+            }
+            plan.grids.push(GridCell {
+                id: format!("G{r}{k}"),
+                code: Some(format!("G{r}-{k}")),
+                geometry: MultiPolygon::new(vec![cell]),
+                extra: JsonObject::new(),
+            });
+            plan.compounds.push(Compound {
+                id: format!("K{r}{k}"),
+                name: format!("{r}-{k}号小区"),
+                households: households[r][k],
+                planned_households: 0,
+                property_management: Some(true),
+                shape: CompoundShape::Area(MultiPolygon::new(vec![square(
+                    x + CELL * 0.15,
+                    y + CELL * 0.15,
+                    CELL * 0.5,
+                    CELL * 0.5,
+                )])),
+                extra: JsonObject::new(),
+            });
+        }
+    }
+    // Each community's cells merged in one overlay, then snapped as a session would.
+    for c in &mut plan.communities {
+        c.geometry = c.geometry.union(&MultiPolygon::new(vec![]));
+    }
+    crate::topology::Topology::build(&mut plan.communities);
+    let road = |id: String, coords: Vec<(f64, f64)>| Barrier {
+        id,
+        kind: BarrierKind::Road,
+        name: String::new(),
+        geometry: MultiLineString::new(vec![LineString::from(coords)]),
+        extra: JsonObject::new(),
+    };
+    for (r, &y) in ys.iter().enumerate() {
+        plan.barriers
+            .push(road(format!("h{r}"), vec![(xs[0], y), (xs[cols], y)]));
+    }
+    for (k, &x) in xs.iter().enumerate() {
+        plan.barriers
+            .push(road(format!("v{k}"), vec![(x, ys[0]), (x, ys[rows])]));
+    }
+    plan
+}
