@@ -3,7 +3,8 @@
 //
 // host → planner                          planner → host
 //   {type:'hello'}                          {type:'ready', protocol}       (engine up; again after hello)
-//   {type:'load', plan, fileName?, id?}     {type:'loaded', id, ok, fileName, problems?}
+//   {type:'load', plan, fileName?, id?,     {type:'loaded', id, ok, fileName, problems?}
+//    confirm?}  (false: unsaved edits are replaced without asking; ok: false if the user keeps them)
 //   {type:'getPlan', id?}                   {type:'plan', id, plan}          (GeoJSON text or null)
 //   {type:'getReport', id?}                 {type:'report', id, report}      (Report or null)
 //   {type:'setLanguage', lang}              {type:'change', summary}         (after every load and edit)
@@ -109,7 +110,7 @@ export function serve(app, { win = window, allow = allowedOrigins(win.location.s
         app.on('loaderror', onError);
         let ok;
         try {
-          ok = await app.load(plan, fileName);
+          ok = await app.load(plan, fileName, { confirm: msg.confirm !== false });
         } finally {
           app.off('loaderror', onError);
         }

@@ -22,9 +22,12 @@ import { Toolbar } from './ui/toolbar.js';
 import { Toasts } from './ui/toast.js';
 import { Menu } from './ui/menu.js';
 import { confirmDialog, dialog } from './ui/dialog.js';
-import { openSettings } from './ui/settings.js';
 import { Consult } from './consult/consult.js';
 import { Docs } from './docs/index.js';
+
+// Replacing a plan with unsaved edits: the question and the previous plan, loaded when first needed.
+let replaceModule = null;
+const replacing = () => (replaceModule ??= import('./ui/replace.js'));
 
 // Resolved against this module, so pkg/ and the demo are found from any page.
 const HERE = import.meta.url;
@@ -80,6 +83,12 @@ class Shequ extends Evented {
     this.selectedCenter = null;
     this._labelsOn = true;
     this._communitiesOn = true;
+    // Unsaved edits: `_depth` counts edits (undo −1, redo +1) since the plan
+    // was loaded; `_saved` holds the depths at which the plan is in a file the
+    // user has (the file loaded, the last export).
+    this._depth = 0;
+    this._saved = new Set([0]);
+    this._hasPrevious = false; // a previous plan to restore (ui/replace.js)
 
     this._build(element);
     if (this._profileError) showLoadError(this.root, this._profileError);
@@ -149,7 +158,8 @@ class Shequ extends Evented {
       return false;
     }
     const key = this.options.autosaveKey;
-    const saved = key ? await storage.load(key) : undefined;
+    let saved;
+    if (key) [saved, this._hasPrevious] = await Promise.all([storage.load(key), storage.has(key + ':previous')]);
     if (saved?.plan && this._loadRecord(saved)) {
       this.toast(t('restored'), 'ok', 8000, 'toast-restored');
       return true;
@@ -161,9 +171,11 @@ class Shequ extends Evented {
     return true;
   }
 
-  _loadRecord(saved) {
+  /** engine: one prepared for `saved` (restoring the previous plan), else loaded here. */
+  _loadRecord(saved, engine) {
     try {
-      this.bridge.load(saved.plan, saved.fileName ?? 'plan.geojson', saved.profile ?? '');
+      if (engine) this.bridge.adopt(engine);
+      else this.bridge.load(saved.plan, saved.fileName ?? 'plan.geojson', saved.profile ?? '');
       if (saved.baseline) this.bridge.call('setBaseline', saved.baseline, saved.baselineName ?? saved.fileName);
     } catch (e) {
       if (e instanceof EngineCrashed) return false;
@@ -173,11 +185,15 @@ class Shequ extends Evented {
     this.profileName = saved.profileName ?? '';
     if (saved.customProfile) this.customProfile = saved.customProfile;
     this._baseline = { text: saved.baseline, name: saved.baselineName };
+    // (Autosaves from before `edited` was recorded: edited if it is not the plan as loaded.)
+    this._depth = 0;
+    this._saved = new Set(saved.edited ?? saved.plan !== saved.baseline ? [] : [0]);
     this._afterLoad(saved.fileName, { fit: true, fresh: false });
     return true;
   }
 
-  async loadUrl(url) {
+  /** opts: {confirm} (false: replace unsaved edits without asking). */
+  async loadUrl(url, opts = {}) {
     this._setStatus('loading', t('loading_plan'));
     try {
       let arrived = false;
@@ -189,7 +205,7 @@ class Shequ extends Evented {
       }).finally(() => { arrived = true; });
       this.bridge.warmUp(() => arrived);
       const { name, bytes } = await download;
-      return this.loadText(bytes, name);
+      return await this.loadText(bytes, name, opts);
     } catch (e) {
       this._setStatus(this.state.loaded ? null : 'empty');
       this.toast(t('file_unreadable', { name: String(url), err: e.message }), 'error', 10000);
@@ -198,39 +214,89 @@ class Shequ extends Evented {
   }
 
   loadDemo() {
-    return this.loadUrl(this.options.demoUrl.href);
+    return this.loadUrl(this.options.demoUrl.href, { name: t('demo_name') });
   }
 
   /**
    * Loads a plan (GeoJSON text, or a file's bytes as a Uint8Array); on a
-   * LoadError shows the problems and keeps the current plan.
+   * LoadError shows the problems and keeps the current plan. Asks first when
+   * the current plan has unsaved edits (opts.confirm: false does not; opts.name:
+   * what the question calls it).
    */
-  loadText(text, fileName = 'plan.geojson') {
+  loadText(text, fileName = 'plan.geojson', opts = {}) {
     performance.mark('shequ:read');
+    return this._replace(opts?.name ?? fileName, () => this.bridge.prepare(text, fileName, this.profileText ?? ''), opts, (engine) => {
+      this.bridge.adopt(engine);
+      // The text just loaded is the baseline and the first autosave: no export
+      // of the whole plan (0.3–0.45 s for a city of 1,000 communities).
+      this._afterLoad(fileName, { fit: true, fresh: true, text });
+      this.toast(t('loaded', { name: fileName }), 'ok', 4000);
+      return true;
+    });
+  }
+
+  loadLayers(files, opts) {
+    const name = files.map((f) => f.name).join(' + ');
+    return this._replace(name, () => this.bridge.prepareLayers(files, this.profileText ?? ''), opts, (engine) => {
+      this.bridge.adopt(engine);
+      this._afterLoad(name, { fit: true, fresh: true });
+      this.toast(t('loaded', { name }), 'ok', 4000);
+      return true;
+    });
+  }
+
+  // ---- replacing the plan: never losing work without a word ---------------------
+
+  /** The plan has edits since it was loaded or last exported (undoing them all counts). */
+  get dirty() {
+    return this.state.loaded && !this._saved.has(this._depth);
+  }
+
+  /**
+   * The one door every replacement of the plan passes. `make()` reads the new
+   * plan into an Engine beside the current one (a plan the engine refuses
+   * shows its problems and replaces nothing, unasked); then, if the current
+   * plan has unsaved edits and opts.confirm is not false, the user chooses
+   * (ui/replace.js): Cancel (the default: false, nothing changes), Export
+   * first, then load, or Replace. `adopt(engine)` puts the new plan in (false
+   * if it could not). An edited plan left becomes the previous plan.
+   */
+  async _replace(name, make, opts, adopt, restoring = false) {
+    const instance = this.bridge.instance;
+    let engine;
     try {
-      this.bridge.load(text, fileName, this.profileText ?? '');
+      engine = make();
     } catch (e) {
       this._loadFailed(e);
       return false;
     }
-    // The text just loaded is the baseline and the first autosave: no export
-    // of the whole plan (0.3–0.45 s for a city of 1,000 communities).
-    this._afterLoad(fileName, { fit: true, fresh: true, text });
-    this.toast(t('loaded', { name: fileName }), 'ok', 4000);
+    const keep = this.dirty;
+    if (keep && opts?.confirm !== false) {
+      this._setStatus(null); // (a download's "loading")
+      const v = await (await replacing()).ask(this, name);
+      if (v === 'export') this.exportPlan();
+      else if (v !== 'replace') {
+        try { engine.free(); } catch { /* gone with a crashed instance */ }
+        return false;
+      }
+    }
+    if (this.bridge.instance !== instance) return false; // the engine restarted meanwhile: that Engine is gone
+    let left = null;
+    if (keep || this.dirty) {
+      try { left = this._record(this.bridge.call('exportPlan')); } catch { /* a crash: the bridge reports it */ }
+    }
+    if (!adopt(engine)) return false;
+    if (left || restoring) {
+      this._previous = left;
+      this._hasPrevious = !!left;
+      (await replacing()).keepPrevious(this, left);
+    }
     return true;
   }
 
-  loadLayers(files) {
-    try {
-      this.bridge.loadLayers(files, this.profileText ?? '');
-    } catch (e) {
-      this._loadFailed(e);
-      return false;
-    }
-    const name = files.map((f) => f.name).join(' + ');
-    this._afterLoad(name, { fit: true, fresh: true });
-    this.toast(t('loaded', { name }), 'ok', 4000);
-    return true;
+  /** Brings back the plan the last replacement left (its text, file name, profile and baseline). */
+  async restorePrevious(opts) {
+    return (await replacing()).restorePrevious(this, opts);
   }
 
   _loadFailed(e) {
@@ -252,6 +318,8 @@ class Shequ extends Evented {
     this.state.setAll(b.call('report'), b.call('geometry'), layers, (method, ...args) => this.bridge.call(method, ...args));
     const plan = text ?? b.call('exportPlan');
     if (fresh) {
+      this._depth = 0;
+      this._saved = new Set([0]);
       // The comparison is against the plan as first loaded; keep it for reloads.
       this._baseline = { text: plan, name: fileName };
       this.editor.drag.resetStats();
@@ -321,7 +389,9 @@ class Shequ extends Evented {
       return null;
     }
     if (!delta) return null;
+    this._step = method === 'undo' ? -1 : method === 'redo' ? 1 : 0;
     this.apply(delta, { committed: true });
+    this._step = 0;
     return delta;
   }
 
@@ -340,6 +410,10 @@ class Shequ extends Evented {
       this.context.selectCenter(this.selectedCenter);
     }
     this.panel.detail.update({ reports: new Set([this.communities.selected]), removed: [], committed: true });
+    // A new edit below a saved depth clears the redo steps that led there.
+    if (!this._step) for (const d of this._saved) if (d > this._depth) this._saved.delete(d);
+    this._depth += this._step || 1;
+    try { if (!this.bridge.call('history').undo) this._depth = 0; } catch { /* a crash: the bridge reports it */ }
     this._save(null);
     this.fire('change', { reason: 'edit' });
   }
@@ -496,7 +570,9 @@ class Shequ extends Evented {
     return true;
   }
 
-  openSettings() {
+  /** The settings dialog (its code is loaded on first use). */
+  async openSettings() {
+    const { openSettings } = await import('./ui/settings.js');
     return openSettings(this);
   }
 
@@ -550,7 +626,15 @@ class Shequ extends Evented {
 
   exportPlan() {
     const base = (this.fileName ?? 'plan').replace(/\.(geo)?json$/i, '').replace(/[\\/:*?"<>|]+/g, '_').slice(0, 60);
-    download(this.bridge.call('exportPlan'), `${base}-${stamp()}.geojson`);
+    const plan = this.bridge.call('exportPlan');
+    download(plan, `${base}-${stamp()}.geojson`);
+    this.exported(plan);
+  }
+
+  /** The whole plan went out as a file (`plan`: its GeoJSON text): no unsaved edits now. */
+  exported(plan) {
+    this._saved.add(this._depth);
+    this._save(plan);
   }
 
   exportReport() {
@@ -563,6 +647,7 @@ class Shequ extends Evented {
     return {
       plan, fileName: this.fileName, profile: this.profileText ?? '', profileName: this.profileName,
       customProfile: this.customProfile, baseline: this._baseline?.text, baselineName: this._baseline?.name,
+      edited: this.dirty,
     };
   }
 
@@ -648,8 +733,8 @@ class Shequ extends Evented {
     }
   }
 
-  toast(text, kind = 'info', timeout = 6000, testid) {
-    return this.toasts.show(text, { kind, timeout, testid });
+  toast(text, kind = 'info', timeout = 6000, testid, action) {
+    return this.toasts.show(text, { kind, timeout, testid, action });
   }
 
   _key(e) {
@@ -703,11 +788,18 @@ class Shequ extends Evented {
 export function mount(element, options = {}) {
   const app = new Shequ(element, options);
   const api = {
-    /** Loads a plan (GeoJSON text or object). Resolves true, or false after showing the problems. */
-    load: async (plan, fileName = 'plan.geojson') => {
+    /**
+     * Loads a plan (GeoJSON text or object). Resolves true, or false after showing the problems
+     * or when the user keeps unsaved edits; opts.confirm: false replaces them without asking.
+     */
+    load: async (plan, fileName = 'plan.geojson', opts) => {
       await app.ready;
-      return app.loadText(typeof plan === 'string' ? plan : JSON.stringify(plan), fileName);
+      return app.loadText(typeof plan === 'string' ? plan : JSON.stringify(plan), fileName, opts);
     },
+    /** Edits not yet exported as a plan file. */
+    get unsavedEdits() { return app.dirty; },
+    /** The plan the last replacement left, back (asks as a load does). */
+    restorePrevious: async (opts) => { await app.ready; return app.restorePrevious(opts); },
     getPlan: () => (app.state.loaded ? app.bridge.call('exportPlan') : null),
     getReport: () => app.getReport(),
     on: (type, fn) => { app.on(type, fn); return api; },
@@ -728,7 +820,7 @@ export function mount(element, options = {}) {
     get engineInstance() { return app.bridge.instance; },
     get warmUpRuns() { return app.bridge.warmUpRuns; },
     // consultation and embedding (consult/, element.js, bridge.js)
-    loadUrl: async (url) => { await app.ready; return app.loadUrl(url); },
+    loadUrl: async (url, opts) => { await app.ready; return app.loadUrl(url, opts); },
     setProfile: (name) => app.setProfile(name),
     /** Basemap: 'plan' | 'none' | 'osm' | 'tianditu' | 'tianditu_img' | 'amap' | 'amap_img' | {url, …}; false if it cannot be used. */
     setBasemap: (basemap, tiandituKey) => { if (tiandituKey != null) app.options.tiandituKey = tiandituKey; return app.setBasemap(basemap); },

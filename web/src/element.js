@@ -17,7 +17,7 @@
 //                 plan-url is authoritative)
 //   plan-title    the title in the toolbar (read once)
 // Events: `shequ-change` (detail {reason, totals}), `shequ-load`, `shequ-ready`
-// (all bubble). Methods: load(plan, fileName), getPlan(), getReport(),
+// (all bubble). Methods: load(plan, fileName, {confirm}), getPlan(), getReport(),
 // getReadOnlyPlan(), compare(mode), present(on); property `ready` (a Promise).
 // The element lays out in the light DOM (the page's stylesheet applies) and
 // needs a height, e.g. `shequ-planner { height: 700px; }`.
@@ -87,8 +87,8 @@ export class ShequPlanner extends HTMLElement {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 
-  /** Loads a plan (GeoJSON text or object); resolves true, or false after showing the problems. */
-  load(plan, fileName) { return this._need().load(plan, fileName); }
+  /** Loads a plan (GeoJSON text or object); resolves true, or false after showing the problems or keeping unsaved edits ({confirm: false}: no question). */
+  load(plan, fileName, opts) { return this._need().load(plan, fileName, opts); }
   getPlan() { return this._need().getPlan(); }
   getReport() { return this._need().getReport(); }
   getReadOnlyPlan() { return this._need().getReadOnlyPlan(); }

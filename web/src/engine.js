@@ -116,14 +116,20 @@ export class EngineBridge extends Evented {
 
   /** Loads a plan into a new Engine; the current one is kept if this throws (LoadError). */
   load(text, fileName, profile = '') {
-    return this._swap(this._guard(() => new this._mod.Engine(text, fileName, profile)));
+    return this.adopt(this.prepare(text, fileName, profile));
   }
 
-  loadLayers(files, profile = '') {
-    return this._swap(this._guard(() => this._mod.Engine.fromLayers(files, profile)));
+  /** A new Engine for a plan, beside the current one (untouched; LoadError thrown): `adopt()` it or `free()` it. */
+  prepare(text, fileName, profile = '') {
+    return this._guard(() => new this._mod.Engine(text, fileName, profile));
   }
 
-  _swap(engine) {
+  prepareLayers(files, profile = '') {
+    return this._guard(() => this._mod.Engine.fromLayers(files, profile));
+  }
+
+  /** The prepared Engine becomes the planner's; the old one is freed. */
+  adopt(engine) {
     this.checkpoint();
     const old = this._engine;
     this._engine = engine;

@@ -173,6 +173,14 @@ const T = {
   restored: ['已恢复上次编辑的方案', 'Restored the plan you were editing'],
   restored_at: ['已恢复上次编辑的方案（{time} 自动保存）', 'Restored the plan you were editing (autosaved {time})'],
   loaded: ['已载入 {name}', 'Loaded {name}'],
+  demo_name: ['示例街道', 'the demo district'],
+  replace_title: ['替换当前方案？', 'Replace the current plan?'],
+  replace_body: ['当前方案「{plan}」有尚未导出的修改。载入「{name}」将替换它。', 'The current plan “{plan}” has edits that have not been exported. Loading “{name}” will replace it.'],
+  replace_export: ['先导出再载入', 'Export first, then load'],
+  replace_ok: ['替换', 'Replace'],
+  restore_previous: ['恢复上一方案', 'Restore previous plan'],
+  previous_kept: ['已替换方案；原方案「{name}」已保留，可以恢复', 'Plan replaced; the previous plan “{name}” was kept and can be restored'],
+  previous_restored: ['已恢复上一方案「{name}」', 'Restored the previous plan “{name}”'],
   load_failed_title: ['无法读取文件', 'The file could not be read'],
   load_failed_kept: ['当前方案保持不变。', 'The current plan is unchanged.'],
   load_more: ['另有 {n} 个问题未列出。', '{n} more problems not listed.'],
@@ -204,26 +212,26 @@ const T = {
   tab_findings: ['问题', 'Findings'],
   tab_compare: ['对比', 'Changes'],
   tab_detail: ['详情', 'Details'],
-  totals_communities: ['社区', 'communities'],
-  totals_households: ['户（含规划）', 'households'],
-  totals_in_band: ['在标准区间', 'in the band'],
-  totals_errors: ['错误', 'errors'],
-  totals_warnings: ['提示', 'warnings'],
+  totals_communities: ['社区', 'Communities'],
+  totals_households: ['户（含规划）', 'Households'],
+  totals_in_band: ['在标准区间', 'In the band'],
+  totals_errors: ['错误', 'Errors'],
+  totals_warnings: ['警告', 'Warnings'],
   totals_unassigned: ['{n} 个小区（{h} 户）未划入任何社区', '{n} compounds ({h} households) in no community'],
   sort_by: ['排序', 'Sort'],
   sort_plan: ['方案顺序', 'Plan order'],
   sort_households: ['户数', 'Households'],
   sort_status: ['状态', 'Status'],
-  band_legend: ['阴影为标准区间 {min}–{max} 户；竖线为合并线 {merge} 与拆分线 {split}', 'Shaded: target band {min}–{max}; ticks: merge below {merge}, split above {split}'],
+  band_legend: ['阴影：原则上按 {min}–{max} 户设立；竖线：少于 {merge} 户原则上合并，多于 {adjust} 户原则上拆分，{split} 户以上可以拆分', 'Shaded: in principle {min}–{max} households; ticks: fewer than {merge}, in principle merged; more than {adjust}, in principle split; {split} or more, may be split'],
   band_of: ['标准区间 {min}–{max} 户', 'band {min}–{max}'],
   hh: ['{n} 户', '{n}'],
   hh_long: ['{n} 户', '{n} households'],
   status_ok: ['符合', 'OK'],
-  status_warning: ['提示', 'Warning'],
+  status_warning: ['警告', 'Warning'],
   status_error: ['错误', 'Error'],
   severity_error: ['错误', 'Errors'],
-  severity_warning: ['提示', 'Warnings'],
-  severity_info: ['信息', 'Notes'],
+  severity_warning: ['警告', 'Warnings'],
+  severity_info: ['建议', 'Suggestions'],
   no_findings: ['没有发现问题', 'No findings'],
   section: ['方案条款 {s}', 'Plan section {s}'],
   show_on_map: ['在地图上显示', 'Show on the map'],
@@ -298,8 +306,6 @@ const T = {
   c_security: ['治安保卫', 'Security'],
   c_public_health: ['公共卫生', 'Public health'],
   c_women_children: ['妇女儿童', 'Women and children'],
-  c_environment: ['环境', 'Environment'],
-  c_property: ['物业管理', 'Property management'],
   s_party_building: ['党建', 'Party building'],
   s_elderly_care: ['养老', 'Elderly care'],
   s_disability: ['助残', 'Disability support'],
@@ -355,7 +361,7 @@ const T = {
   consult_created: ['新建：{names}', 'New: {names}'],
   consult_removed: ['撤销：{names}', 'Removed: {names}'],
   consult_renamed: ['更名：{from} → {to}', 'Renamed: {from} → {to}'],
-  consult_band_legend: ['阴影为标准区间 {min}–{max} 户', 'Shaded: the standard band, {min}–{max} households'],
+  consult_band_legend: ['阴影为原则上的设立规模 {min}–{max} 户', 'Shaded: {min}–{max} households, the size a community is in principle set up with'],
   export_read_only: ['导出只读方案（供分发）', 'Export read-only plan (to hand out)'],
   read_only_banner: ['只读方案：仅供查阅和导出，不能修改', 'Read-only plan: for viewing and export, it cannot be edited'],
   read_only_refused: ['只读方案不能修改', 'A read-only plan cannot be edited'],
@@ -403,7 +409,7 @@ const T = {
   sheet_findings: ['待解决问题（{n}）', 'Open findings ({n})'],
   sheet_no_findings: ['无', 'None'],
   summary_title: ['社区规模优化调整汇总表', 'Summary of the adjustment'],
-  summary_meta: ['{n} 个社区 · {hh} 户 · 错误 {e} · 警告 {w} · {plan}', '{n} communities · {hh} households · {e} errors · {w} warnings · {plan}'],
+  summary_meta: ['{n} 个社区 · {hh} 户 · 错误 {e} · 警告 {w} · 建议 {i} · 已说明 {x} · {plan}', 'Communities: {n} · households: {hh} · errors: {e} · warnings: {w} · suggestions: {i} · explained: {x} · {plan}'],
   procedure: ['调整程序', 'Procedure'],
   proc_progress: ['已完成 {done}/{total}', '{done} of {total} done'],
   proc_current: ['当前阶段：{stage}', 'Current stage: {stage}'],
@@ -439,6 +445,15 @@ const T = {
   export_shp_gbk: ['导出方案 (Shapefile，GBK 编码)', 'Export plan (Shapefile, GBK encoding)'],
   docs_importer_missing: ['无法载入导出模块 (pkg-import/)：{err}。请运行 npm run wasm 后重新构建。', 'The export module (pkg-import/) could not be loaded: {err}. Run npm run wasm, then build again.'],
   docs_export_failed: ['{what} 导出失败：{err}', '{what} export failed: {err}'],
+  // rules as the plan reads them: severities, explained deviations (panel/findings.js); the strings of
+  // the Explain dialog, the rules page and the sheets' explained list load with them (i18n-rules.js)
+  c_environment_property: ['环境和物业管理', 'Environment and property management'],
+  severity_explained: ['已说明', 'Explained'],
+  explain: ['说明理由', 'Explain'],
+  explain_edit: ['修改理由', 'Edit reason'],
+  explain_withdraw: ['撤回', 'Withdraw'],
+  explained_reason: ['理由：{reason}', 'Reason: {reason}'],
+  rules: ['规则说明', 'Rules'],
 };
 
 const KEY = 'shequ.lang';
@@ -484,6 +499,14 @@ export function tIn(lang, key, params) {
   return s;
 }
 
+/**
+ * Adds the zh/en strings of a module loaded on first use (i18n-rules.js), so
+ * that they stay out of the page's start-up bundle (web/scripts/size.mjs).
+ */
+export function addStrings(table) {
+  Object.assign(T, table);
+}
+
 /** `pick(finding, 'message')` → finding.message_zh or message_en. */
 export function pick(obj, base) {
   return (i18n.lang === 'en' ? obj[base + '_en'] : obj[base + '_zh']) ?? obj[base + '_zh'] ?? obj[base + '_en'] ?? '';
@@ -503,6 +526,6 @@ export function num(n, digits = 0) {
   return nf.format(n);
 }
 
-export const COMMITTEES = ['mediation', 'security', 'public_health', 'women_children', 'environment', 'property'];
+export const COMMITTEES = ['mediation', 'security', 'public_health', 'women_children', 'environment_property'];
 export const SERVICES = ['party_building', 'elderly_care', 'disability', 'culture', 'sports', 'health', 'employment', 'policing'];
 export const KINDS = ['standard', 'old_town', 'apartment'];

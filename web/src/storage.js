@@ -57,6 +57,10 @@ export async function load(key) {
   }
 }
 
+export function has(key) {
+  return run('readonly', (s) => s.count(key)).then((n) => n > 0, () => false);
+}
+
 export function clear(key) {
   return run('readwrite', (s) => s.delete(key));
 }

@@ -202,6 +202,8 @@ describe('no data lost, nothing let in', () => {
     const text = JSON.stringify(fc);
     const expected = new wasm.Engine(text, 'hostile.geojson', '').report();
     await openFile('hostile.geojson', Buffer.from(text));
+    // The plan holds the edits of the tests before, never exported: opening another file asks first.
+    await page.click('[data-testid="replace-ok"]');
     await page.waitForFunction((n) => document.querySelector('[data-testid="total-communities"]')?.textContent.replace(/\D/g, '') === String(n), expected.totals.communities);
     hostilePlan = await plan();
 

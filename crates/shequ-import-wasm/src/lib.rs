@@ -93,15 +93,65 @@ pub fn join_households(
 }
 
 /// A summary workbook (XLSX bytes) of a report (the JSON text of
-/// `Engine.report()`) and its plan (GeoJSON text).
+/// `Engine.report()`) and its plan (GeoJSON text). Severities and statuses are
+/// written in the words people read everywhere else (see [`readable`]).
 #[wasm_bindgen(js_name = summaryXlsx)]
 pub fn summary_xlsx(report_json: &str, plan_text: &str) -> Result<Uint8Array, JsValue> {
-    let report: serde_json::Value = serde_json::from_str(report_json)
+    let mut report: serde_json::Value = serde_json::from_str(report_json)
         .map_err(|e| usage(&format!("summaryXlsx: the report is not JSON: {e}")))?;
+    readable(&mut report);
     let plan = load(plan_text)?;
     let bytes = shequ_import::export::summary_xlsx(&report, &plan)
         .map_err(|e| usage(&format!("summaryXlsx: {e}")))?;
     Ok(Uint8Array::from(&bytes[..]))
+}
+
+/// The report as a person reads it, in the one vocabulary of the app, the CLI,
+/// the CSV and the sheets: each finding's severity as 错误 Error / 警告 Warning /
+/// 建议 Suggestion (never the JSON's `info`), an explained finding as 已说明
+/// Explained with its reason after both messages, and each community's status
+/// as 符合 OK / 警告 Warning / 错误 Error.
+fn readable(report: &mut serde_json::Value) {
+    use serde_json::Value;
+    use shequ_core::report::Severity;
+    let word = |v: &Value| -> Option<String> {
+        let s: Severity = serde_json::from_value(v.clone()).ok()?;
+        Some(format!("{} {}", s.name_zh(), s.name_en()))
+    };
+    if let Some(findings) = report.get_mut("findings").and_then(Value::as_array_mut) {
+        for f in findings.iter_mut().filter_map(Value::as_object_mut) {
+            let reason = f
+                .get("explained")
+                .and_then(|e| e.get("reason"))
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            if let Some(reason) = reason {
+                f.insert("severity".into(), "已说明 Explained".into());
+                for (key, note) in [
+                    ("message_zh", format!("（理由：{reason}）")),
+                    ("message_en", format!(" (reason: {reason})")),
+                ] {
+                    if let Some(Value::String(m)) = f.get_mut(key) {
+                        m.push_str(&note);
+                    }
+                }
+            } else if let Some(w) = f.get("severity").and_then(word) {
+                f.insert("severity".into(), w.into());
+            }
+        }
+    }
+    if let Some(communities) = report.get_mut("communities").and_then(Value::as_array_mut) {
+        for c in communities.iter_mut().filter_map(Value::as_object_mut) {
+            let status = match c.get("status") {
+                Some(Value::String(s)) if s == "ok" => Some("符合 OK".to_string()),
+                Some(v) => word(v),
+                None => None,
+            };
+            if let Some(s) = status {
+                c.insert("status".into(), s.into());
+            }
+        }
+    }
 }
 
 /// The plan as a zip of Shapefiles (one per layer; `.cpg`, `.prj`). `options`:
@@ -259,4 +309,30 @@ fn usage(message: &str) -> JsValue {
     let err = Error::new(message);
     err.set_name("UsageError");
     err.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::readable;
+    use serde_json::json;
+
+    #[test]
+    fn the_summary_names_severities_as_people_read_them() {
+        let mut r = json!({
+            "communities": [{"id": "A", "status": "ok"}, {"id": "B", "status": "warning"}],
+            "findings": [
+                {"severity": "info", "message_zh": "甲", "message_en": "A", "explained": null},
+                {"severity": "error", "message_zh": "乙", "message_en": "B"},
+                {"severity": "warning", "message_zh": "丙", "message_en": "C", "explained": {"reason": "老城区"}},
+            ],
+        });
+        readable(&mut r);
+        assert_eq!(r["findings"][0]["severity"], "建议 Suggestion");
+        assert_eq!(r["findings"][1]["severity"], "错误 Error");
+        assert_eq!(r["findings"][2]["severity"], "已说明 Explained");
+        assert_eq!(r["findings"][2]["message_zh"], "丙（理由：老城区）");
+        assert_eq!(r["findings"][2]["message_en"], "C (reason: 老城区)");
+        assert_eq!(r["communities"][0]["status"], "符合 OK");
+        assert_eq!(r["communities"][1]["status"], "警告 Warning");
+    }
 }

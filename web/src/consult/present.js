@@ -81,7 +81,7 @@ export class Presentation {
     const std = list.find((c) => c.kind === 'standard') ?? list[0];
     const band = std?.band;
     const inBand = list.filter((c) => c.households_total >= c.band.target_min && c.households_total <= c.band.target_max).length;
-    const max = Math.max(band ? band.split_above * 1.1 : 0, ...list.map((c) => c.households_total), 1);
+    const max = Math.max(band ? band.split_from * 1.1 : 0, ...list.map((c) => c.households_total), 1);
     const pct = (v) => Math.max(0, Math.min(100, (v / max) * 100)) + '%';
     const rows = list.map((c) => {
       const b = c.band;

@@ -129,10 +129,21 @@ export function householdsBeforeAfter(state, c) {
   return { before: ch ? ch.before : after, after };
 }
 
-/** Findings of a community split into naming ones and the rest. */
+/**
+ * Findings of a community: the open ones (`all`, with the naming and facility
+ * ones apart) and the deviations explained with a reason (`explained`).
+ */
 export function findingsFor(state, id) {
-  const all = state.findingsOf(id);
-  return { naming: all.filter((f) => f.code.startsWith('plan.')), facility: all.filter((f) => f.code.startsWith('facility.')), all };
+  const list = state.findingsOf(id);
+  const all = list.filter((f) => !f.explained);
+  return { naming: all.filter((f) => f.code.startsWith('plan.')), facility: all.filter((f) => f.code.startsWith('facility.')), all, explained: list.filter((f) => f.explained) };
+}
+
+/** Open findings of each severity and the explained ones, as the report's totals count them. */
+export function findingCounts(list) {
+  const n = { errors: 0, warnings: 0, infos: 0, explained: 0 };
+  for (const f of list) n[f.explained ? 'explained' : f.severity === 'error' ? 'errors' : f.severity === 'warning' ? 'warnings' : 'infos']++;
+  return n;
 }
 
 /** The summary columns: [key, header zh, header en]. */
@@ -144,7 +155,7 @@ export const COLUMNS = [
   ['sizhi', '四至', 'boundaries (sizhi)'], ['center', '党群服务中心', 'service centre'], ['floor_area', '用房面积(m²)', 'floor area (m²)'],
   ['committee', '两委人数', 'committee'], ['committee_range', '两委职数', 'committee range'],
   ['staff', '专职人员', 'full-time staff'], ['staff_recommended', '建议专职人员', 'recommended staff'], ['grid_workers', '建议网格员', 'recommended grid workers'],
-  ['errors', '错误', 'errors'], ['warnings', '警告', 'warnings'], ['status', '状态', 'status'],
+  ['errors', '错误', 'errors'], ['warnings', '警告', 'warnings'], ['infos', '建议', 'suggestions'], ['explained', '已说明', 'explained'], ['status', '状态', 'status'],
   ['procedure', '调整程序', 'procedure'], ['stage', '当前阶段', 'current stage'],
 ];
 
@@ -156,7 +167,7 @@ export function summaryRows(state, sizhiOf, lang = 'zh') {
   return state.list().map((c) => {
     const props = state.communityProps(c.id);
     const { before, after } = householdsBeforeAfter(state, c);
-    const fs = state.findingsOf(c.id);
+    const n = findingCounts(state.findingsOf(c.id));
     const center = props.service_center ? state.features.service_center.get(props.service_center)?.properties ?? null : null;
     const proc = procedureOf(props);
     const p = progress(proc);
@@ -171,7 +182,7 @@ export function summaryRows(state, sizhiOf, lang = 'zh') {
       floor_area: typeof center?.floor_area_m2 === 'number' ? center.floor_area_m2 : null,
       committee: s.committee_size, committee_range: `${s.committee_min}-${s.committee_max}`,
       staff: s.full_time_staff, staff_recommended: s.full_time_staff_recommended, grid_workers: s.grid_workers_recommended,
-      errors: fs.filter((f) => f.severity === 'error').length, warnings: fs.filter((f) => f.severity === 'warning').length,
+      errors: n.errors, warnings: n.warnings, infos: n.infos, explained: n.explained,
       status: tIn(lang, 'status_' + c.status),
       procedure: `${p.done}/${p.total}`, stage: p.stage ? tIn(lang, 'proc_' + p.stage) : tIn(lang, 'proc_complete'),
     };

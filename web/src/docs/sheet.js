@@ -9,17 +9,25 @@ import { COLUMNS, findingsFor, householdsBeforeAfter, summaryRows } from './mode
 import { engineSizhi, sizhiFor } from './sizhi.js';
 import { procedureSheet } from './procedure.js';
 import { sheetMap } from './map.js';
+import '../i18n-rules.js';
 
-const SEVERITY_MARK = { error: '✕', warning: '!', info: 'i' };
+const SEVERITY_MARK = { error: '✕', warning: '!', info: 'i', explained: '✓' };
+const SEVERITY_WORD = { error: 'status_error', warning: 'status_warning', info: 'sev_info', explained: 'severity_explained' }; // 错误, 警告, 建议, 已说明
 
 function row(label, value, testid) {
   return el('tr', null, el('th', { scope: 'row', text: label }), el('td', { text: value, testid }));
 }
 
+/** Findings with their severity named (错误 / 警告 / 建议), or, explained, with the reason. */
 function findingList(list, testid, emptyText) {
   if (!list.length) return el('p', { class: 'shequ-sheet-none', testid, text: emptyText });
-  return el('ul', { class: 'shequ-sheet-findings', testid }, list.map((f) =>
-    el('li', { dataset: { severity: f.severity, code: f.code } }, el('span', { class: 'shequ-sheet-sev', text: SEVERITY_MARK[f.severity] ?? '' }), ' ', pick(f, 'message'))));
+  return el('ul', { class: 'shequ-sheet-findings', testid }, list.map((f) => {
+    const s = f.explained ? 'explained' : SEVERITY_MARK[f.severity] ? f.severity : 'info';
+    return el('li', { dataset: { severity: s, code: f.code } },
+      el('span', { class: 'shequ-sheet-sev', text: SEVERITY_MARK[s] }), ' ',
+      el('strong', { class: 'shequ-sheet-sev-word', text: t(SEVERITY_WORD[s]) }), ' ', pick(f, 'message'),
+      f.explained ? el('span', { class: 'shequ-sheet-reason', testid: 'sheet-reason', text: t('explained_reason', { reason: f.explained.reason }) }) : null);
+  }));
 }
 
 /** The sheet of community `id`. */
@@ -85,6 +93,8 @@ export function communitySheet(ctx, id) {
           row(t('committees'), committees))))),
     el('h2', { text: t('sheet_findings', { n: f.all.length }) }),
     findingList(f.all, 'sheet-findings', t('sheet_no_findings')),
+    f.explained.length ? el('h2', { text: t('sheet_explained', { n: f.explained.length }) }) : null,
+    f.explained.length ? findingList(f.explained, 'sheet-explained') : null,
     el('h2', { text: t('compounds_list', { n: c.compounds.length }) }),
     el('p', { class: 'shequ-sheet-list', testid: 'sheet-compounds', text: compoundText || t('none') }),
     el('h2', { text: t('grid_list', { n: c.grid_cells.length }) }),
@@ -103,7 +113,7 @@ export function summarySheet(ctx) {
     el('header', { class: 'shequ-sheet-head' },
       el('p', { class: 'shequ-sheet-kicker', text: t('sheet_kicker') }),
       el('h1', { text: t('summary_title') }),
-      el('p', { class: 'shequ-sheet-meta', text: t('summary_meta', { n: t0.communities, hh: num(t0.households_total), e: t0.errors, w: t0.warnings, plan: ctx.fileName ?? '' }) })),
+      el('p', { class: 'shequ-sheet-meta', text: t('summary_meta', { n: num(t0.communities), hh: num(t0.households_total), e: num(t0.errors), w: num(t0.warnings), i: num(t0.infos), x: num(t0.explained ?? 0), plan: ctx.fileName ?? '' }) })),
     el('table', { class: 'shequ-sheet-grid', testid: 'summary-table' },
       el('thead', null, el('tr', null, cols.map(([, zh, en]) => el('th', { scope: 'col', text: lang === 'en' ? en : zh })))),
       el('tbody', null, rows.map((r) => el('tr', { dataset: { id: r.id } }, cols.map(([k]) => el('td', { class: typeof r[k] === 'number' ? 'shequ-num' : null, dataset: { col: k }, text: r[k] == null ? '—' : typeof r[k] === 'number' ? num(r[k], k === 'area_km2' ? 2 : 0) : r[k] })))))));

@@ -136,7 +136,7 @@ export async function importFiles(app, files) {
       // Into the plan being edited: one undoable edit; the history and the
       // comparison with the plan as loaded stay. No counts changed: no edit.
       if (counts.length && !app.edit('setHouseholds', counts, tables.map((f) => f.name).join('、'))) return false;
-    } else if (!app.loadText(plan, name)) return false;
+    } else if (!(await app.loadText(plan, name))) return false;
     // Coordinate-system warnings were shown in the dialog, where the user chose.
     const warnings = notes.filter((n) => n.level === 'warning' && !n.code.startsWith('crs.'));
     if (joined.length || warnings.length) {

@@ -26,7 +26,11 @@ export class Balance {
     this._list.replaceChildren();
     this._scale = this._computeScale();
     const std = state.list().find((c) => c.kind === 'standard') ?? state.list()[0];
-    if (std) setText(this._legend, t('band_legend', { min: num(std.band.target_min), max: num(std.band.target_max), merge: num(std.band.merge_below), split: num(std.band.split_above) }));
+    // As the plan words it: 三（一） the target band (in principle), 二（一） fewer than
+    // merge_below / more than adjust_above in principle merged / split, 三（一）
+    // split_from or more may be split. Ticks at those three.
+    const b = std?.band;
+    if (b) setText(this._legend, t('band_legend', { min: num(b.target_min), max: num(b.target_max), merge: num(b.merge_below), adjust: num(b.adjust_above), split: num(b.split_from) }));
     for (const c of this._sorted()) {
       const row = this._row(c.id);
       this._list.append(row.li);
@@ -45,7 +49,7 @@ export class Balance {
 
   _computeScale() {
     let m = 0;
-    for (const c of this._ctx.state.communities.values()) m = Math.max(m, c.households_total, c.band.split_above);
+    for (const c of this._ctx.state.communities.values()) m = Math.max(m, c.households_total, c.band.split_from);
     return Math.ceil((m * 1.08) / 500) * 500 || 1;
   }
 
@@ -66,12 +70,13 @@ export class Balance {
     const band = el('span', { class: 'shequ-bar-band' });
     const fill = el('span', { class: 'shequ-bar-fill' });
     const merge = el('span', { class: 'shequ-bar-tick' });
-    const split = el('span', { class: 'shequ-bar-tick' });
-    const track = el('span', { class: 'shequ-bar-track', 'aria-hidden': 'true' }, band, fill, merge, split);
+    const adjust = el('span', { class: 'shequ-bar-tick' });
+    const split = el('span', { class: 'shequ-bar-tick shequ-bar-tick-may' });
+    const track = el('span', { class: 'shequ-bar-track', 'aria-hidden': 'true' }, band, fill, merge, adjust, split);
     const button = el('button', { class: 'shequ-bar-button', testid: 'balance-row-' + id, onclick: () => this._ctx.select(id, { zoom: true }) },
       el('span', { class: 'shequ-bar-head' }, sym, name, value), track);
     const li = el('li', { class: 'shequ-bar', dataset: { id } }, button);
-    const row = { li, button, name, sym, value, band, fill, merge, split };
+    const row = { li, button, name, sym, value, band, fill, merge, adjust, split };
     this._rows.set(id, row);
     return row;
   }
@@ -92,7 +97,8 @@ export class Balance {
     put('_bandWidth', row.band, 'width', `calc(${pct(c.band.target_max)} - ${pct(c.band.target_min)})`);
     put('_fill', row.fill, 'width', pct(c.households_total));
     put('_merge', row.merge, 'left', pct(c.band.merge_below));
-    put('_split', row.split, 'left', pct(c.band.split_above));
+    put('_adjust', row.adjust, 'left', pct(c.band.adjust_above));
+    put('_split', row.split, 'left', pct(c.band.split_from));
     const label = `${shownName(c)}: ${t('hh_long', { n: num(c.households_total) })}, ${t('band_of', { min: num(c.band.target_min), max: num(c.band.target_max) })}, ${t('status_' + c.status)}`;
     if (row._label !== label) {
       row._label = label;

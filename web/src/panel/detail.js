@@ -4,6 +4,7 @@ import { el, fill } from '../dom.js';
 import { num, pick, shownName, t } from '../i18n.js';
 import { STATUS_SYMBOL } from '../map/styles.js';
 import { centerForm, communityForm } from '../edit/forms.js';
+import { findingExtras } from './findings.js';
 
 export class Detail {
   constructor(ctx) {
@@ -56,6 +57,8 @@ export class Detail {
     const km2 = c.area_m2 / 1e6;
     const s = c.staffing;
     const findings = state.findingsOf(c.id);
+    // Open findings first; deviations explained with a reason apart (not counted as open).
+    const open = findings.filter((f) => !f.explained), explained = findings.filter((f) => f.explained);
     const dist = c.center_distance_mean_m == null ? t('unknown') : `${num(c.center_distance_mean_m)} / ${num(c.center_distance_max_m)} m`;
     fill(this._info, 
       el('header', { class: 'shequ-detail-head', dataset: { status: c.status } },
@@ -80,10 +83,10 @@ export class Detail {
         row(t('committee_range', { min: s.committee_min, max: s.committee_max }), s.committee_size == null ? t('unknown') : num(s.committee_size)),
         row(t('full_time_staff', { n: s.full_time_staff_recommended }), s.full_time_staff == null ? t('unknown') : num(s.full_time_staff)),
         row(t('grid_workers'), num(s.grid_workers_recommended))),
-      findings.length ? el('h3', { text: t('findings_here') }) : null,
-      findings.length ? el('ul', { class: 'shequ-finding-list', testid: 'detail-findings' }, findings.map((f) =>
-        el('li', { class: 'shequ-finding', dataset: { severity: f.severity, code: f.code } },
-          el('button', { class: 'shequ-finding-button', onclick: () => this._ctx.showFinding(f) }, el('span', { class: 'shequ-finding-msg', text: pick(f, 'message') }))))) : null,
+      open.length ? el('h3', { text: t('findings_here') }) : null,
+      open.length ? el('ul', { class: 'shequ-finding-list', testid: 'detail-findings' }, open.map((f) => this._finding(f))) : null,
+      explained.length ? el('h3', { text: t('severity_explained') }) : null,
+      explained.length ? el('ul', { class: 'shequ-finding-list', testid: 'detail-explained', dataset: { severity: 'explained' } }, explained.map((f) => this._finding(f))) : null,
       el('h3', { text: t('neighbours') }),
       el('p', { class: 'shequ-chips' }, c.neighbours.map((n) => el('button', { class: 'shequ-chip shequ-chip-button', text: `${state.name(n.id)} · ${num(n.shared_m)} m`, onclick: () => this._ctx.select(n.id) }))),
       el('h3', { text: t('compounds_list', { n: c.compounds.length }) }),
@@ -93,6 +96,12 @@ export class Detail {
       el('p', { class: 'shequ-chips' }, c.grid_cells.map((g) => el('span', { class: 'shequ-chip' + (c.grid_cells_cut.includes(g) ? ' shequ-chip-warn' : ''), text: g + (c.grid_cells_cut.includes(g) ? ' · ' + t('grid_cut') : '') }))),
       this._ctx.docs?.tracker(c), // the procedure tracker (web/src/docs/)
     );
+  }
+
+  _finding(f) {
+    return el('li', { class: 'shequ-finding', dataset: { severity: f.explained ? 'explained' : f.severity, code: f.code }, testid: 'detail-finding-' + f.id },
+      el('button', { class: 'shequ-finding-button', onclick: () => this._ctx.showFinding(f) }, el('span', { class: 'shequ-finding-msg', text: pick(f, 'message') })),
+      findingExtras(this._ctx, f, 'detail-'));
   }
 
   _actions(c) {

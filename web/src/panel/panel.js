@@ -141,10 +141,13 @@ export class Panel {
       this._tot = {
         communities: stat('total-communities'), households: stat('total-households'), in_band: stat('total-in-band'),
         errors: stat('total-errors'), warnings: stat('total-warnings'),
+        // Suggestions and the deviations explained with a reason, on a line of their own.
+        infos: stat('total-infos'), explained: stat('total-explained'),
         unassigned: el('p', { class: 'shequ-unassigned', testid: 'total-unassigned' }),
       };
       const x = this._tot;
-      fill(this._totals, x.communities.box, x.households.box, x.in_band.box, x.errors.box, x.warnings.box);
+      x.more = el('div', { class: 'shequ-totals-more' }, x.infos.box, x.explained.box);
+      fill(this._totals, x.communities.box, x.households.box, x.in_band.box, x.errors.box, x.warnings.box, x.more);
     }
     const x = this._tot;
     const set = (s, value, label, cls = '') => {
@@ -158,6 +161,8 @@ export class Panel {
     set(x.in_band, `${num(tot.in_band)}/${num(tot.communities)}`, t('totals_in_band'));
     set(x.errors, num(tot.errors), t('totals_errors'), tot.errors ? 'shequ-total-error' : '');
     set(x.warnings, num(tot.warnings), t('totals_warnings'), tot.warnings ? 'shequ-total-warning' : '');
+    set(x.infos, num(tot.infos), t('severity_info'), 'shequ-total-small');
+    set(x.explained, num(tot.explained ?? 0), t('severity_explained'), 'shequ-total-small' + (tot.explained ? ' shequ-total-explained' : ''));
     if (tot.unassigned_compounds) {
       setText(x.unassigned, t('totals_unassigned', { n: num(tot.unassigned_compounds), h: num(tot.unassigned_households) }));
       if (x.unassigned.parentNode !== this._totals) this._totals.append(x.unassigned);

@@ -5,6 +5,7 @@ import { el, fill } from '../dom.js';
 import { t } from '../i18n.js';
 import { dialog } from './dialog.js';
 import { pickFiles, readFiles } from '../io.js';
+import { openRules } from '../panel/findings.js';
 
 export function openSettings(ctx) {
   const radio = (name, value, label, checked, testid) => el('label', { class: 'shequ-check' },
@@ -31,6 +32,9 @@ export function openSettings(ctx) {
     fillProfiles();
     profileSel.value = '__custom';
   } });
+  // The rules of the profile in use, as the engine reads them (ui/rules.js, loaded on first use).
+  const rules = el('button', { type: 'button', class: 'shequ-btn', text: t('rules') + '…', testid: 'open-rules-settings', disabled: !ctx.state.loaded,
+    onclick: () => openRules(ctx) });
   const lang = ctx.lang;
   const body = el('form', { class: 'shequ-settings', testid: 'settings-form' },
     el('fieldset', null, el('legend', { text: t('language') }),
@@ -49,7 +53,7 @@ export function openSettings(ctx) {
       el('label', { class: 'shequ-check shequ-indent' }, gcj, el('span', { text: t('tile_gcj02') })),
       radio('basemap', 'none', t('basemap_none'), bm === 'none', 'basemap-none'),
       el('p', { class: 'shequ-muted', text: t('basemap_csp_note') }), problem),
-    el('fieldset', null, el('legend', { text: t('profile') }), el('div', { class: 'shequ-field-row' }, profileSel, fromFile)));
+    el('fieldset', null, el('legend', { text: t('profile') }), el('div', { class: 'shequ-field-row' }, profileSel, fromFile, rules)));
   return dialog(ctx.root, {
     title: t('settings'), body, testid: 'settings-dialog',
     buttons: [{ text: t('cancel'), value: 'cancel' }, { text: t('apply'), value: 'ok', primary: true, testid: 'settings-apply' }],

@@ -121,6 +121,7 @@ export class Toolbar {
       { text: t('open_plan'), testid: 'open-plan', onselect: () => ctx.openFiles(false) },
       { text: t('import_layers'), testid: 'import-layers', onselect: () => ctx.openFiles(true) },
       { text: t('load_demo'), testid: 'load-demo', onselect: () => ctx.loadDemo() },
+      { text: t('restore_previous'), testid: 'restore-previous', onselect: () => ctx.restorePrevious(), disabled: !ctx._hasPrevious },
       { text: t('export_plan'), testid: 'export-plan', onselect: () => ctx.exportPlan(), disabled: !ctx.state.loaded },
       { text: t('export_report'), testid: 'export-report', onselect: () => ctx.exportReport(), disabled: !ctx.state.loaded },
       ...(ctx.consult?.fileItems() ?? []),
