@@ -103,6 +103,47 @@ Exit codes:
     /// UTF-8 attributes) and a households table into one plan.
     #[command(after_help = IMPORT_AFTER)]
     Import(ImportArgs),
+    /// Suggest how to clear one community's scale finding: splits, merges and
+    /// moves of whole grid cells, with the households each moves.
+    #[command(after_help = "\
+Each alternative keeps every grid cell and compound whole, leaves no gap or
+overlap and keeps its parts connected; it comes with the households it moves
+(a compound's households move when its community changes; in a split the part
+with the most households keeps the id), the share of the new boundary on roads
+and rivers, each part's households, compactness and service centre, and the
+findings a full evaluation of the plan with it applied would clear and raise.
+
+Exit codes:
+  0  alternatives were found
+  2  the input could not be read, or the community has nothing to adjust
+     or no valid alternative
+
+Examples:
+  shequ suggest plan.geojson --community C004
+  shequ suggest plan.geojson --community C004 --alternatives 5 --format json")]
+    Suggest(SuggestArgs),
+    /// Propose a whole plan that clears the scale conditions of section 二（一）
+    /// (with --strict: every community in its target band) moving as few
+    /// households as possible.
+    #[command(after_help = "\
+The proposal is a plan file (it loads in the page and in `shequ check`).
+Locked communities are left exactly as they are. Whatever cannot be cleared
+is listed with the reason.
+
+JSON (--format json): {\"moved_households\", \"moved_compounds\",
+\"communities_before\", \"communities_after\", \"created\": [ids],
+\"removed\": [ids], \"unresolved\": [{\"code\", \"community_ids\",
+\"reason_zh\", \"reason_en\"}], \"seconds\"}
+
+Exit codes:
+  0  everything was resolved
+  1  something stays unresolved (listed)
+  2  the input could not be read
+
+Examples:
+  shequ repair plan.geojson --out proposal.geojson
+  shequ repair plan.geojson --out proposal.geojson --strict --lock C001,C002 --format json")]
+    Repair(RepairArgs),
     /// List every rule of a profile: the plan's sentence, its strength (must /
     /// in principle / may), the citation, and each threshold with its origin.
     #[command(after_help = "\
@@ -196,6 +237,56 @@ pub struct CheckArgs {
     /// (and NO_COLOR is not set).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
+}
+
+#[derive(Debug, Args)]
+pub struct SuggestArgs {
+    /// The plan (GeoJSON).
+    #[arg(value_name = "PLAN")]
+    pub plan: PathBuf,
+    /// The community to adjust (its id).
+    #[arg(long, value_name = "ID")]
+    pub community: String,
+    /// How many alternatives at most.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub alternatives: usize,
+    /// Rule profile: a built-in name or the path of a .toml/.json profile.
+    #[arg(long, value_name = "NAME|FILE", default_value = shequ_core::profile::DEFAULT_PROFILE)]
+    pub profile: String,
+    /// Random seed of the search; the same seed gives the same alternatives.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub seed: u64,
+    /// Output format (JSON: each alternative's numbers, and its parts as GeoJSON).
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct RepairArgs {
+    /// The plan (GeoJSON).
+    #[arg(value_name = "PLAN")]
+    pub plan: PathBuf,
+    /// Where to write the proposal (a plan file; - for standard output).
+    #[arg(long, short = 'o', value_name = "PROPOSAL")]
+    pub out: PathBuf,
+    /// Also bring every community into its target band where the households allow.
+    #[arg(long)]
+    pub strict: bool,
+    /// Communities to leave exactly as they are (ids, comma-separated).
+    #[arg(long, value_name = "ID,ID…")]
+    pub lock: Vec<String>,
+    /// Rule profile: a built-in name or the path of a .toml/.json profile.
+    #[arg(long, value_name = "NAME|FILE", default_value = shequ_core::profile::DEFAULT_PROFILE)]
+    pub profile: String,
+    /// Random seed of the search; the same seed gives the same proposal.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub seed: u64,
+    /// Stop searching after this many seconds and give the best proposal found.
+    #[arg(long, value_name = "SECONDS")]
+    pub time_limit: Option<f64>,
+    /// Summary format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]

@@ -4,6 +4,7 @@
 //! the loader, print the report. Exit codes: 0 no error findings, 1 error
 //! findings, 2 the input could not be read (or bad usage).
 
+mod adjust;
 mod args;
 mod check;
 mod generate;
@@ -55,6 +56,8 @@ fn main() -> ExitCode {
         Command::Generate(a) => generate::run(a, cli.lang),
         Command::Import(a) => import::run(a, cli.lang),
         Command::Rules(a) => rules::run(a, cli.lang),
+        Command::Suggest(a) => adjust::suggest(a, cli.lang),
+        Command::Repair(a) => adjust::repair(a, cli.lang),
         Command::Profiles => profiles(cli.lang),
     };
     match result {

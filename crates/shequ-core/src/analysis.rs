@@ -491,7 +491,8 @@ pub fn area_shares(plan: &Plan, ix: &Indices, target: &MultiPolygon, prep: &Prep
     }
     out.retain_mut(|(_, area)| {
         *area = (*area / prep.area).min(1.0);
-        *area > 1e-9
+        // A hair of overlap (an overlay moves coordinates by micrometres) is not a share.
+        *area > 1e-6
     });
     crate::order::sort_by_key(&mut out, |a| (crate::order::desc(a.1), a.0 as u64));
     out

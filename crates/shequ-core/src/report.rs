@@ -161,6 +161,11 @@ pub struct Explained {
     pub reason: String,
 }
 
+/// A multipolygon as GeoJSON geometry.
+pub fn ser_multipolygon<S: Serializer>(g: &geo::MultiPolygon, s: S) -> Result<S::Ok, S::Error> {
+    geojson::Geometry::from(g).serialize(s)
+}
+
 fn ser_geometry<S: Serializer>(g: &Option<geo::Geometry>, s: S) -> Result<S::Ok, S::Error> {
     match g {
         None => s.serialize_none(),

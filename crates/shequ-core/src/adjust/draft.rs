@@ -223,6 +223,7 @@ impl<'p> Draft<'p> {
             gained[to].extend(shape.0.iter().cloned());
             moved.push((shape, to));
         }
+        let mut changed = vec![false; out.len()];
         for (i, c) in out.iter_mut().enumerate() {
             // What it holds after the merges and gains, for finding what it loses.
             let bbox = c
@@ -245,6 +246,7 @@ impl<'p> Draft<'p> {
             if gained[i].is_empty() && lost.is_empty() {
                 continue;
             }
+            changed[i] = true;
             let mut g = c.geometry.clone();
             if !gained[i].is_empty() {
                 g = g.union(&MultiPolygon::new(std::mem::take(&mut gained[i])));
@@ -280,12 +282,13 @@ impl<'p> Draft<'p> {
         let slots: Vec<usize> = (0..out.len())
             .filter(|&s| self.alive(s) && !out[s].geometry.0.is_empty())
             .collect();
+        let changed: Vec<bool> = slots.iter().map(|&s| changed[s]).collect();
         let mut communities: Vec<Community> = slots.iter().map(|&s| out[s].clone()).collect();
         // Snapped and noded as the session does when the change is applied, so
         // that what is checked here is what the planner gets; parts that now
         // share an edge exactly become one.
         crate::topology::Topology::build(&mut communities);
-        for c in &mut communities {
+        for (c, _) in communities.iter_mut().zip(&changed).filter(|(_, &ch)| ch) {
             if c.geometry.0.len() > 1 {
                 c.geometry = c.geometry.union(&MultiPolygon::new(vec![]));
             }

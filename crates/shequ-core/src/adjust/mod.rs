@@ -125,6 +125,9 @@ pub struct Part {
     pub barrier_share: f64,
     /// The service centre inside it, if any.
     pub service_center: Option<String>,
+    /// Its outline, as GeoJSON.
+    #[serde(serialize_with = "crate::report::ser_multipolygon")]
+    pub geometry: geo::MultiPolygon,
 }
 
 /// One way to clear a community's scale finding.
@@ -610,6 +613,7 @@ fn alternative(
                         .center(id)
                         .is_some_and(|x| geo::Contains::contains(&c.geometry, &x.location))
                 }),
+                geometry: c.geometry.clone(),
             })
         })
         .collect();
@@ -787,13 +791,38 @@ impl Proposal {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cancelled;
 
-/// A whole-plan proposal; `progress(done)` (0..1) is called between steps
-/// and cancels the repair by returning false.
+/// What a repair's progress callback answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Go on.
+    Go,
+    /// Stop searching and give the best proposal found so far (a time limit).
+    Finish,
+    /// Give nothing.
+    Cancel,
+}
+
+/// A whole-plan proposal; `progress(done)` (0..1) is called between steps:
+/// [`Step::Finish`] ends the search with the best found so far,
+/// [`Step::Cancel`] gives up.
 pub fn repair(
     now: &Current,
     opts: &RepairOptions,
-    progress: &mut dyn FnMut(f64) -> bool,
+    progress: &mut dyn FnMut(f64) -> Step,
 ) -> Result<Repair, Cancelled> {
+    let mut finish = false;
+    // Cancel ends everything; Finish ends the search, after which only the
+    // check with the rules remains (which asks only about Cancel).
+    let mut ask = |f: f64, finish: &mut bool| -> Result<(), Cancelled> {
+        match progress(f) {
+            Step::Go => Ok(()),
+            Step::Finish => {
+                *finish = true;
+                Ok(())
+            }
+            Step::Cancel => Err(Cancelled),
+        }
+    };
     let (plan, profile) = (now.plan, now.profile);
     let graph = UnitGraph::build(plan, profile, now.eval.analysis());
     let locked: HashSet<usize> = plan
@@ -812,6 +841,9 @@ pub fn repair(
     let attempts = (3000 / graph.units.len().max(1)).clamp(1, 12);
     let mut best: Option<(u64, Draft)> = None;
     for attempt in 0..attempts {
+        if finish && best.is_some() {
+            break;
+        }
         let share = 0.8 * attempt as f64 / attempts as f64;
         // The second run is the local search alone, from the plan as it is.
         let mut d = if attempt == 1 {
@@ -825,7 +857,7 @@ pub fn repair(
                 &locked,
                 &mut rng,
                 attempt > 0,
-                &mut |f| progress(share + f * 0.8 / attempts as f64),
+                &mut |f| ask(share + f * 0.8 / attempts as f64, &mut finish),
             )?
         };
         let bounds = search_bounds(&d, profile, &graph, opts.strict, &locked);
@@ -849,17 +881,13 @@ pub fn repair(
     let Some((_, mut d)) = best else {
         return Err(Cancelled);
     };
-    if !progress(0.8) {
-        return Err(Cancelled);
-    }
+    ask(0.8, &mut finish)?;
     // Check with the rules; drop what raises a boundary finding.
     let before = now.report();
     let full = d.clone();
     let mut dropped: Vec<usize> = Vec::new(); // indices into `full.ops`
     let (communities, report, eval) = loop {
-        if !progress(0.85) {
-            return Err(Cancelled);
-        }
+        ask(0.85, &mut finish)?;
         let (communities, slots) = d.communities();
         let candidate = Plan {
             communities: communities.clone(),
@@ -946,15 +974,13 @@ fn greedy<'p>(
     locked: &HashSet<usize>,
     rng: &mut Rng,
     random: bool,
-    progress: &mut dyn FnMut(f64) -> bool,
+    progress: &mut dyn FnMut(f64) -> Result<(), Cancelled>,
 ) -> Result<Draft<'p>, Cancelled> {
     let mut d = Draft::new(plan, graph);
     let mut failed: HashSet<usize> = HashSet::new();
     let rounds = 3 * plan.communities.len() + 3;
     for round in 0..rounds {
-        if !progress(round as f64 / rounds as f64) {
-            return Err(Cancelled);
-        }
+        progress(round as f64 / rounds as f64)?;
         let outside_now: Vec<(usize, u64)> = (0..d.slots())
             .filter(|&s| d.alive(s) && !locked.contains(&s) && !failed.contains(&s))
             .filter(|&s| !(s < plan.communities.len() && graph.of[s].is_empty()))

@@ -128,7 +128,7 @@ fn locked_communities_are_left_exactly_as_they_are() {
     let profile = Profile::default();
     let eval = Evaluation::new(&plan, &profile);
     let now = current(&plan, &profile, &eval);
-    let free = repair(&now, &RepairOptions::default(), &mut |_| true).unwrap();
+    let free = repair(&now, &RepairOptions::default(), &mut |_| Step::Go).unwrap();
     assert!(free.unresolved.is_empty(), "{:?}", free.unresolved);
     let locked = repair(
         &now,
@@ -136,7 +136,7 @@ fn locked_communities_are_left_exactly_as_they_are() {
             locked: vec!["A".into()],
             ..Default::default()
         },
-        &mut |_| true,
+        &mut |_| Step::Go,
     )
     .unwrap();
     let a = locked.communities.iter().find(|c| c.id == "A").unwrap();
@@ -166,14 +166,18 @@ fn repair_is_deterministic_and_cancel_leaves_nothing() {
         seed: 7,
         ..Default::default()
     };
-    let a = repair(&now, &opts, &mut |_| true).unwrap();
-    let b = repair(&now, &opts, &mut |_| true).unwrap();
+    let a = repair(&now, &opts, &mut |_| Step::Go).unwrap();
+    let b = repair(&now, &opts, &mut |_| Step::Go).unwrap();
     assert_eq!(a.communities, b.communities);
     let mut calls = 0;
     assert_eq!(
         repair(&now, &opts, &mut |_| {
             calls += 1;
-            calls < 2
+            if calls < 2 {
+                Step::Go
+            } else {
+                Step::Cancel
+            }
         }),
         Err(Cancelled)
     );
@@ -189,7 +193,7 @@ fn a_rejected_change_is_left_out_and_the_rest_kept() {
     let profile = Profile::default();
     let eval = Evaluation::new(&plan, &profile);
     let now = current(&plan, &profile, &eval);
-    let r = repair(&now, &RepairOptions::default(), &mut |_| true).unwrap();
+    let r = repair(&now, &RepairOptions::default(), &mut |_| Step::Go).unwrap();
     assert!(r.unresolved.is_empty(), "{:?}", r.unresolved);
     assert!(r.removed.contains(&"D".to_string()), "{:?}", r.removed);
     let kept = r.proposal.communities_without(&plan, &["D".into()]);
@@ -393,7 +397,7 @@ fn repair_moves_within_ten_percent_of_the_optimum_on_small_instances() {
                     seed,
                     ..Default::default()
                 },
-                &mut |_| true,
+                &mut |_| Step::Go,
             )
             .unwrap();
             // Every proposal passes the rules: no boundary finding raised.
