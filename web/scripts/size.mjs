@@ -5,10 +5,11 @@ import { fileURLToPath } from 'node:url';
 
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
 const BUDGET_JS_GZ = 100 * 1024; // app + Leaflet
-// The engine's .wasm (gzip -9), downloaded before the first report. The goal
-// is 300 KB; at the speed the engine must keep (opt-level 3, see Cargo.toml)
-// it is ~547 KB, so this budget only stops it from growing further for now.
-const BUDGET_WASM_GZ = 560 * 1024;
+// The engine's .wasm (gzip -9), downloaded before the first report: 600 KB
+// (600,000 bytes), so that it stops growing unnoticed; a feature pays for its
+// bytes or loads lazily (suggest and repair are a feature of the binding, left
+// out of this build: crates/shequ-wasm/Cargo.toml).
+const BUDGET_WASM_GZ = 600 * 1000;
 const gz = (f) => gzipSync(readFileSync(f), { level: 9 }).length;
 const kb = (n) => (n / 1024).toFixed(1) + ' KB';
 

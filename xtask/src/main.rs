@@ -166,9 +166,11 @@ fn test_cmd(args: &[String]) -> Result<(), String> {
     )?;
     step("fuzzing (cargo fuzz, a short run per target)", fuzz)?;
     step("WASM binding tests (wasm-bindgen-test in Node)", || {
+        // With the suggest/repair part, which the page's own engine leaves out.
         run(Command::new("wasm-pack")
             .args(["test", "--node", "--release"])
             .arg(root().join("crates/shequ-wasm"))
+            .args(["--features", "adjust"])
             .current_dir(root()))
     })?;
     build_wasm()?;

@@ -283,6 +283,15 @@ impl Session {
             .comparison(|i| households[i].existing + households[i].planned)
     }
 
+    /// The plan, profile and evaluation, for [`crate::adjust`]'s suggestions and repairs.
+    pub fn current(&self) -> crate::adjust::Current<'_> {
+        crate::adjust::Current {
+            plan: &self.plan,
+            profile: &self.profile,
+            eval: &self.eval,
+        }
+    }
+
     pub fn topology(&self) -> &Topology {
         &self.topo
     }

@@ -32,6 +32,12 @@ pub fn start() {
 pub struct Engine {
     session: Session,
     notes: Vec<shequ_core::load::LoadNote>,
+    /// The last suggestions, as the communities each would leave.
+    #[cfg(feature = "adjust")]
+    suggestions: Vec<(String, String, Vec<shequ_core::model::Community>)>,
+    /// The last repair, to accept in part.
+    #[cfg(feature = "adjust")]
+    repair: Option<shequ_core::adjust::Repair>,
 }
 
 #[wasm_bindgen]
@@ -114,6 +120,10 @@ impl Engine {
         Ok(Engine {
             session: Session::new(loaded.plan, profile),
             notes: loaded.notes,
+            #[cfg(feature = "adjust")]
+            suggestions: Vec::new(),
+            #[cfg(feature = "adjust")]
+            repair: None,
         })
     }
 
@@ -675,6 +685,137 @@ fn load_error(e: LoadErrors) -> JsValue {
 }
 
 /// An `EditError` JavaScript error: `name`, `code`, `message_zh`, `message_en`.
+/// Suggestions and repairs (feature `adjust`).
+#[cfg(feature = "adjust")]
+#[wasm_bindgen]
+impl Engine {
+    /// Up to `alternatives` ways to clear community `id`'s scale finding (JSON
+    /// text: `[{kind, summary_zh, summary_en, parts: [{id, name, households,
+    /// created, polsby_popper, barrier_share, service_center, geometry}],
+    /// households_moved, compounds_moved, new_boundary_m,
+    /// new_boundary_on_barrier, clears, raises}]`); kept for
+    /// `applySuggestion`. Throws `AdjustError` when there is nothing to suggest.
+    pub fn suggest(&mut self, id: &str, alternatives: u32) -> Result<String, JsValue> {
+        let opts = shequ_core::adjust::SuggestOptions {
+            alternatives: alternatives.clamp(1, 10) as usize,
+            ..Default::default()
+        };
+        let alts = shequ_core::adjust::suggest(&self.session.current(), id, &opts)
+            .map_err(adjust_error)?;
+        let text = serde_json::to_string(&alts).unwrap_or_default();
+        self.suggestions = alts
+            .into_iter()
+            .map(|a| (a.summary_zh, a.summary_en, a.communities))
+            .collect();
+        Ok(text)
+    }
+
+    /// Applies suggestion `k` of the last `suggest` as one undoable edit.
+    #[wasm_bindgen(js_name = applySuggestion)]
+    pub fn apply_suggestion(&mut self, k: u32) -> Result<JsValue, JsValue> {
+        let Some((zh, en, communities)) = self.suggestions.get(k as usize).cloned() else {
+            return Err(edit_error(bad_value("k", "the number of a suggestion")));
+        };
+        self.suggestions.clear();
+        let d = self
+            .session
+            .replace_communities(communities, &zh, &en)
+            .map_err(edit_error)?;
+        Ok(self.delta(d))
+    }
+
+    /// A whole-plan proposal (`options`: JSON `{strict, locked: [id], seed}`);
+    /// `progress(fraction)` is called between steps and cancels by returning
+    /// false. JSON text: `{moved_households, moved_compounds,
+    /// communities_before, communities_after, created, removed, unresolved}`;
+    /// the proposal itself through `repairPlan`.
+    pub fn repair(
+        &mut self,
+        options: &str,
+        progress: Option<js_sys::Function>,
+    ) -> Result<String, JsValue> {
+        let v: Value = serde_json::from_str(options).unwrap_or(Value::Null);
+        let opts = shequ_core::adjust::RepairOptions {
+            strict: v["strict"].as_bool().unwrap_or(false),
+            locked: v["locked"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            seed: v["seed"].as_u64().unwrap_or(1),
+        };
+        let r =
+            shequ_core::adjust::repair(&self.session.current(), &opts, &mut |f| match &progress {
+                Some(p)
+                    if p.call1(&JsValue::NULL, &JsValue::from_f64(f)).ok()
+                        == Some(JsValue::FALSE) =>
+                {
+                    shequ_core::adjust::Step::Cancel
+                }
+                _ => shequ_core::adjust::Step::Go,
+            })
+            .map_err(|_| {
+                let err = Error::new("the repair was cancelled");
+                err.set_name("Cancelled");
+                JsValue::from(err)
+            })?;
+        let text = serde_json::to_string(&r).unwrap_or_default();
+        self.repair = Some(r);
+        Ok(text)
+    }
+
+    /// The last repair's proposal as a plan file (GeoJSON text), without the
+    /// changes touching the communities `rejected` (ids).
+    #[wasm_bindgen(js_name = repairPlan)]
+    pub fn repair_plan(&self, rejected: Vec<String>) -> Result<String, JsValue> {
+        let Some(r) = &self.repair else {
+            return Err(edit_error(bad_value("repair", "a repair run first")));
+        };
+        let plan = self.session.plan();
+        let communities = if rejected.is_empty() {
+            r.communities.clone()
+        } else {
+            r.proposal.communities_without(plan, &rejected)
+        };
+        Ok(shequ_core::export::to_geojson_string(&Plan {
+            communities,
+            ..plan.clone()
+        }))
+    }
+
+    /// Replaces the communities with those of a plan file (a repair's
+    /// proposal, say) as one undoable edit; the file is checked by the loader.
+    #[wasm_bindgen(js_name = replaceCommunities)]
+    pub fn replace_communities(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] plan: JsValue,
+        label_zh: &str,
+        label_en: &str,
+    ) -> Result<JsValue, JsValue> {
+        let bytes = plan_bytes(&plan, "replaceCommunities")?;
+        let loaded =
+            shequ_core::load::load_plan("proposal.geojson", &bytes, &LoadOptions::default())
+                .map_err(load_error)?;
+        let d = self
+            .session
+            .replace_communities(loaded.plan.communities, label_zh, label_en)
+            .map_err(edit_error)?;
+        Ok(self.delta(d))
+    }
+}
+
+#[cfg(feature = "adjust")]
+fn adjust_error(e: shequ_core::adjust::AdjustError) -> JsValue {
+    edit_error(EditError {
+        code: e.code,
+        message_zh: e.message_zh,
+        message_en: e.message_en,
+    })
+}
+
 fn edit_error(e: EditError) -> JsValue {
     let err = Error::new(&e.message_en);
     err.set_name("EditError");

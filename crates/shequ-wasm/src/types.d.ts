@@ -174,9 +174,32 @@ export interface CommunityPatch {
   name?: string; kind?: 'standard' | 'old_town' | 'apartment';
   committee_size?: number | null; full_time_staff?: number | null;
   committees?: string[] | null; service_center?: string | null;
+  /** Reasons for in-principle or optional findings, by code; null withdraws one. */
+  explanations?: Record<string, string | null>;
   /** Kept as plain properties of the community (the page's 四至 override and procedure tracker). */
   sizhi?: { east?: string; south?: string; west?: string; north?: string } | null;
   procedure?: Record<string, boolean | string> | null;
+}
+/** One rule of the profile in use (`rules()`, JSON text of an array of these). */
+export interface RuleEntry {
+  code: string; strength: 'must' | 'in_principle' | 'may'; severity: 'error' | 'warning' | 'info';
+  citation_zh: string; citation_en: string; quote_zh: string; quote_en: string;
+  thresholds: { key: string; value: unknown; origin: string; origin_zh: string; origin_en: string }[];
+}
+/** One way to clear a community's scale finding (`suggest()`, JSON text of an array of these). */
+export interface Alternative {
+  kind: 'split' | 'merge' | 'move'; summary_zh: string; summary_en: string;
+  parts: { id: string; name: string; households: number; created: boolean; polsby_popper: number;
+           barrier_share: number; service_center: string | null; geometry: object }[];
+  households_moved: number; compounds_moved: number; new_boundary_m: number; new_boundary_on_barrier: number;
+  clears: { id: string; code: string; severity: string; message_zh: string; message_en: string }[];
+  raises: { id: string; code: string; severity: string; message_zh: string; message_en: string }[];
+}
+/** A whole-plan proposal's summary (`repair()`, JSON text); the plan itself through `repairPlan(rejected)`. */
+export interface RepairSummary {
+  moved_households: number; moved_compounds: number; communities_before: number; communities_after: number;
+  created: string[]; removed: string[];
+  unresolved: { code: string; community_ids: string[]; reason_zh: string; reason_en: string }[];
 }
 export interface CenterPatch { name?: string; floor_area_m2?: number | null; services?: string[] | null; lon?: number; lat?: number }
 export interface LayerFile { layer: string | null; name: string; text: string }

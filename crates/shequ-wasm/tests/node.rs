@@ -263,3 +263,53 @@ fn another_profile_keeps_the_undo_history() {
     e.undo();
     assert!(!e.export_plan().contains("\"committee_size\":12"));
 }
+
+#[cfg(feature = "adjust")]
+#[wasm_bindgen_test]
+fn a_suggestion_is_applied_as_one_undoable_edit() {
+    // A (3,600 households) is more than 3,000: 二（一）"原则上要进行拆分".
+    let plan = shequ_core::export::to_geojson_string(&shequ_core::testing::cell_plan(
+        &["AAB", "AAB"],
+        &[&[900, 900, 600], &[900, 900, 600]],
+    ));
+    let mut e = Engine::new(JsValue::from_str(&plan), "p.geojson", "").unwrap();
+    let alts: serde_json::Value = serde_json::from_str(&e.suggest("A", 3).unwrap()).unwrap();
+    assert!(!alts.as_array().unwrap().is_empty());
+    let before = households(&e.report(), "A");
+    let d = e.apply_suggestion(0).unwrap();
+    assert!(!d.is_undefined());
+    assert!(households(&e.report(), "A") <= 3000.0);
+    e.undo();
+    assert_eq!(households(&e.report(), "A"), before);
+    // No such community: a refusal with a code, not a trap.
+    let err = e.suggest("Z", 3).unwrap_err();
+    assert_eq!(get(&err, "name"), "EditError");
+    assert_eq!(get(&err, "code"), "adjust.no_community");
+}
+
+#[cfg(feature = "adjust")]
+#[wasm_bindgen_test]
+fn a_repair_is_accepted_through_its_plan_file() {
+    let plan = shequ_core::export::to_geojson_string(&shequ_core::testing::cell_plan(
+        &["AAB", "AAB", "CCD"],
+        &[&[900, 900, 600], &[900, 900, 600], &[1300, 1300, 300]],
+    ));
+    let mut worker = Engine::new(JsValue::from_str(&plan), "p.geojson", "").unwrap();
+    let summary: serde_json::Value =
+        serde_json::from_str(&worker.repair("{}", None).unwrap()).unwrap();
+    assert_eq!(summary["unresolved"], serde_json::json!([]));
+    let proposal = worker.repair_plan(vec!["D".into()]).unwrap();
+    let mut main = Engine::new(JsValue::from_str(&plan), "p.geojson", "").unwrap();
+    main.replace_communities(JsValue::from_str(&proposal), "整体优化", "repair")
+        .unwrap();
+    assert!(households(&main.report(), "A") <= 3000.0);
+    assert_eq!(
+        households(&main.report(), "D"),
+        300.0,
+        "the rejected merge of D is left out"
+    );
+    // A cancelled repair gives nothing.
+    let stop = js_sys::Function::new_with_args("f", "return false");
+    let err = worker.repair("{}", Some(stop)).unwrap_err();
+    assert_eq!(get(&err, "name"), "Cancelled");
+}
