@@ -86,13 +86,6 @@ pub fn grid_plan(rows: &[&[(&str, &[u32])]]) -> Plan {
     }
     let n = rows.iter().map(|r| r.len()).max().unwrap_or(0) as f64;
     let m = rows.len() as f64;
-    let road = |id: String, coords: Vec<(f64, f64)>| Barrier {
-        id,
-        kind: BarrierKind::Road,
-        name: String::new(),
-        geometry: MultiLineString::new(vec![LineString::from(coords)]),
-        extra: JsonObject::new(),
-    };
     for r in 0..=rows.len() {
         let y = Y0 + r as f64 * SIDE;
         let id = match r {
@@ -109,6 +102,17 @@ pub fn grid_plan(rows: &[&[(&str, &[u32])]]) -> Plan {
             .push(road(format!("v{k}"), vec![(x, Y0), (x, Y0 + m * SIDE)]));
     }
     plan
+}
+
+/// A road along `coords`.
+fn road(id: String, coords: Vec<(f64, f64)>) -> Barrier {
+    Barrier {
+        id,
+        kind: BarrierKind::Road,
+        name: String::new(),
+        geometry: MultiLineString::new(vec![LineString::from(coords)]),
+        extra: JsonObject::new(),
+    }
 }
 
 /// The compound with id `id`.
@@ -202,13 +206,6 @@ pub fn cell_plan(labels: &[&str], households: &[&[u32]]) -> Plan {
         c.geometry = c.geometry.union(&MultiPolygon::new(vec![]));
     }
     crate::topology::Topology::build(&mut plan.communities);
-    let road = |id: String, coords: Vec<(f64, f64)>| Barrier {
-        id,
-        kind: BarrierKind::Road,
-        name: String::new(),
-        geometry: MultiLineString::new(vec![LineString::from(coords)]),
-        extra: JsonObject::new(),
-    };
     for (r, &y) in ys.iter().enumerate() {
         plan.barriers
             .push(road(format!("h{r}"), vec![(xs[0], y), (xs[cols], y)]));
