@@ -41,7 +41,7 @@ pub const BUILTIN_TOML: &[(&str, &str)] = &[
     ),
 ];
 
-type Table = serde_json::Map<String, serde_json::Value>;
+pub type Table = serde_json::Map<String, serde_json::Value>;
 
 /// The name of the profile used when none is chosen.
 pub const DEFAULT_PROFILE: &str = "yangzhou-2022";
@@ -67,6 +67,11 @@ pub struct Profile {
     /// own reading); empty in the built-in profiles.
     #[serde(default)]
     pub severity: BTreeMap<String, Severity>,
+    /// Every setting as read (after `extends`), for [`Profile::rule_sheet`]
+    /// to show values by key without a serialiser of the whole profile in
+    /// the WebAssembly engine.
+    #[serde(skip)]
+    pub settings: Table,
 }
 
 /// A document findings cite, as it is written in a citation: `《…》`.
@@ -280,21 +285,36 @@ impl Profile {
         let merged = resolve(value, 0).map_err(err)?;
         retired_settings(&merged).map_err(err)?;
         // The path names the setting at fault: `scale.target_min: invalid type…`.
-        let mut profile: Profile =
-            serde_path_to_error::deserialize(serde_json::Value::Object(merged)).map_err(|e| {
-                let at = e.path().to_string();
-                let at = if at == "." { String::new() } else { at + ": " };
-                err(format!(
-                    "{at}{}; see profiles/yangzhou-2022.toml for every setting",
-                    e.inner()
-                ))
-            })?;
+        let mut profile: Profile = serde_path_to_error::deserialize(serde_json::Value::Object(
+            merged.clone(),
+        ))
+        .map_err(|e| {
+            let at = e.path().to_string();
+            let at = if at == "." { String::new() } else { at + ": " };
+            err(format!(
+                "{at}{}; see profiles/yangzhou-2022.toml for every setting",
+                e.inner()
+            ))
+        })?;
         let s = &mut profile.scale;
         if !own_old {
             s.old_town.target_min = s.old_town.target_min.min(s.target_min);
         }
         if !own_apartment {
             s.apartment.target_max = s.apartment.target_max.max(s.target_max);
+        }
+        let (old, apartment) = (s.old_town.target_min, s.apartment.target_max);
+        profile.settings = merged;
+        if let Some(scale) = profile
+            .settings
+            .get_mut("scale")
+            .and_then(|v| v.as_object_mut())
+        {
+            scale.insert("old_town".into(), serde_json::json!({ "target_min": old }));
+            scale.insert(
+                "apartment".into(),
+                serde_json::json!({ "target_max": apartment }),
+            );
         }
         profile.check().map_err(err)?;
         Ok(profile)
@@ -537,7 +557,7 @@ pub struct ThresholdEntry {
 impl Profile {
     /// Every rule, in the order of [`crate::report::CODES`], with its thresholds.
     pub fn rule_sheet(&self) -> Vec<RuleEntry> {
-        let settings = serde_json::to_value(self).unwrap_or_default();
+        let settings = serde_json::Value::Object(self.settings.clone());
         crate::report::CODES
             .iter()
             .filter_map(|&code| {

@@ -141,6 +141,26 @@ impl Engine {
         to_js(&self.notes)
     }
 
+    /// Replaces the communities with those of a plan file (a repair's
+    /// proposal, say) as one undoable edit; the file is checked by the loader.
+    #[wasm_bindgen(js_name = replaceCommunities)]
+    pub fn replace_communities(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] plan: JsValue,
+        label_zh: &str,
+        label_en: &str,
+    ) -> Result<JsValue, JsValue> {
+        let bytes = plan_bytes(&plan, "replaceCommunities")?;
+        let loaded =
+            shequ_core::load::load_plan("proposal.geojson", &bytes, &LoadOptions::default())
+                .map_err(load_error)?;
+        let d = self
+            .session
+            .replace_communities(loaded.plan.communities, label_zh, label_en)
+            .map_err(edit_error)?;
+        Ok(self.delta(d))
+    }
+
     /// The name of the rule profile in use.
     pub fn profile(&self) -> String {
         self.session.profile().name.clone()
@@ -784,26 +804,6 @@ impl Engine {
             communities,
             ..plan.clone()
         }))
-    }
-
-    /// Replaces the communities with those of a plan file (a repair's
-    /// proposal, say) as one undoable edit; the file is checked by the loader.
-    #[wasm_bindgen(js_name = replaceCommunities)]
-    pub fn replace_communities(
-        &mut self,
-        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] plan: JsValue,
-        label_zh: &str,
-        label_en: &str,
-    ) -> Result<JsValue, JsValue> {
-        let bytes = plan_bytes(&plan, "replaceCommunities")?;
-        let loaded =
-            shequ_core::load::load_plan("proposal.geojson", &bytes, &LoadOptions::default())
-                .map_err(load_error)?;
-        let d = self
-            .session
-            .replace_communities(loaded.plan.communities, label_zh, label_en)
-            .map_err(edit_error)?;
-        Ok(self.delta(d))
     }
 }
 
