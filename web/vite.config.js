@@ -13,6 +13,8 @@ const cspMeta = {
 export default defineConfig({
   base: './',
   plugins: [cspMeta],
+  // The suggest-and-repair worker (src/adjust/worker.js) is a module worker: it imports pkg-adjust/ at run time.
+  worker: { format: 'es' },
   build: {
     target: 'es2022',
     assetsInlineLimit: 0,

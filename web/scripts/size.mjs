@@ -19,8 +19,8 @@ const OTHER_PAGES = /^(embed|portal|element|iframe|embed-examples)-[\w-]{8}\.(js
 
 // What the planner page loads at start: index.html's entry chunk and the
 // chunks it imports statically. Chunks reached only through import() (the
-// importer, the print sheets, the exports) load on first use, and are listed
-// but not counted.
+// importer, the print sheets, the exports, suggest and repair and their
+// worker) load on first use, and are listed but not counted.
 const atStart = new Set();
 const queue = [...readFileSync(dist + 'index.html', 'utf8').matchAll(/<script[^>]+src="\.\/assets\/([^"]+\.js)"/g)].map((m) => m[1]);
 while (queue.length) {
@@ -30,6 +30,9 @@ while (queue.length) {
   for (const m of readFileSync(dist + 'assets/' + f, 'utf8').matchAll(/(?:from|import)\s*["']\.\/([\w.-]+\.js)["']/g)) queue.push(m[1]);
 }
 
+// Style sheets: those index.html links; a lazily loaded module's own (adjust/) comes with it.
+const cssAtStart = new Set([...readFileSync(dist + 'index.html', 'utf8').matchAll(/<link[^>]+href="\.\/assets\/([^"]+\.css)"/g)].map((m) => m[1]));
+
 let js = 0, css = 0;
 for (const f of readdirSync(dist + 'assets')) {
   const n = gz(dist + 'assets/' + f);
@@ -37,7 +40,7 @@ for (const f of readdirSync(dist + 'assets')) {
     console.log(`  ${f.padEnd(36)} ${kb(n)} gzipped (another page)`);
     continue;
   }
-  if (f.endsWith('.js') && atStart.size && !atStart.has(f)) {
+  if ((f.endsWith('.js') && atStart.size && !atStart.has(f)) || (f.endsWith('.css') && cssAtStart.size && !cssAtStart.has(f))) {
     console.log(`  ${f.padEnd(36)} ${kb(n)} gzipped (loaded on first use)`);
     continue;
   }
@@ -59,6 +62,9 @@ if (existsSync(wasm)) {
 // The importer (Shapefiles, tables) loads only when the user imports one: reported, no budget.
 const importWasm = dist + 'pkg-import/shequ_import_wasm_bg.wasm';
 if (existsSync(importWasm)) console.log(`importer (loaded on first import): wasm ${kb(gz(importWasm))} gzipped, ${kb(statSync(importWasm).size)} raw`);
+// The engine with suggest and repair (feature `adjust`), run in a worker when first asked for: reported, no budget.
+const adjustWasm = dist + 'pkg-adjust/shequ_wasm_bg.wasm';
+if (existsSync(adjustWasm)) console.log(`suggest and repair (loaded on first use): wasm ${kb(gz(adjustWasm))} gzipped, ${kb(statSync(adjustWasm).size)} raw`);
 if (over) {
   console.error('size budget exceeded');
   process.exit(1);

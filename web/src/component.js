@@ -28,6 +28,8 @@ import { Docs } from './docs/index.js';
 // Replacing a plan with unsaved edits: the question and the previous plan, loaded when first needed.
 let replaceModule = null;
 const replacing = () => (replaceModule ??= import('./ui/replace.js'));
+// Suggest and repair (adjust/: a worker over pkg-adjust/), loaded when first asked for.
+let adjustModule = null;
 
 // Resolved against this module, so pkg/ and the demo are found from any page.
 const HERE = import.meta.url;
@@ -40,6 +42,7 @@ export const DEFAULTS = {
   basemap: null, // 'plan' | 'none' | 'osm' | 'tianditu' | 'tianditu_img' | 'amap' | 'amap_img' | {url, attribution, subdomains, maxZoom, gcj02}; null: remembered, else 'plan'
   tiandituKey: '', // 天地图 key (tk); null: the one remembered from the settings
   importWasmUrl: null, // default: pkg-import/ beside pkg/ (Shapefile and table import, loaded on first use)
+  adjustWasmUrl: null, // default: pkg-adjust/ beside pkg/ (suggest and repair, in a worker, loaded on first use)
   planUrl: null, // loaded when there is no autosaved plan
   demoUrl: null, // default: demo.geojson beside pkg/
   wasmUrl: null, // default: pkg/ beside the page's assets
@@ -89,6 +92,8 @@ class Shequ extends Evented {
     this._depth = 0;
     this._saved = new Set([0]);
     this._hasPrevious = false; // a previous plan to restore (ui/replace.js)
+    // Communities a repair leaves as they are (not a property the engine edits: kept here and in the autosave).
+    this.locked = new Set();
 
     this._build(element);
     if (this._profileError) showLoadError(this.root, this._profileError);
@@ -184,6 +189,7 @@ class Shequ extends Evented {
     this.profileText = saved.profile ?? '';
     this.profileName = saved.profileName ?? '';
     if (saved.customProfile) this.customProfile = saved.customProfile;
+    this.locked = new Set(saved.locked);
     this._baseline = { text: saved.baseline, name: saved.baselineName };
     // (Autosaves from before `edited` was recorded: edited if it is not the plan as loaded.)
     this._depth = 0;
@@ -322,6 +328,7 @@ class Shequ extends Evented {
       this._saved = new Set([0]);
       // The comparison is against the plan as first loaded; keep it for reloads.
       this._baseline = { text: plan, name: fileName };
+      this.locked = new Set();
       this.editor.drag.resetStats();
     }
     this.consult.afterLoad(plan, { fresh, fileName });
@@ -570,6 +577,11 @@ class Shequ extends Evented {
     return true;
   }
 
+  /** Suggest and repair (adjust/index.js, loaded now): `adjust('suggest', id)`, `adjust('repair')`. */
+  async adjust(what, ...args) {
+    return (await (adjustModule ??= import('./adjust/index.js')))[what](this, ...args);
+  }
+
   /** The settings dialog (its code is loaded on first use). */
   async openSettings() {
     const { openSettings } = await import('./ui/settings.js');
@@ -647,7 +659,7 @@ class Shequ extends Evented {
     return {
       plan, fileName: this.fileName, profile: this.profileText ?? '', profileName: this.profileName,
       customProfile: this.customProfile, baseline: this._baseline?.text, baselineName: this._baseline?.name,
-      edited: this.dirty,
+      edited: this.dirty, locked: [...this.locked],
     };
   }
 
@@ -774,6 +786,7 @@ class Shequ extends Evented {
     this.menu.close();
     this.rootMenu.close();
     this.consult.destroy();
+    adjustModule?.then((m) => m.destroy(this));
     this.view.destroy();
     this.bridge.destroy();
     this.root.remove();

@@ -21,7 +21,7 @@ export class EngineCrashed extends Error {
 /** Engine methods that change the plan: journalled until the next checkpoint. */
 const EDITS = new Set([
   'insertVertex', 'deleteVertex', 'reassign', 'split', 'merge', 'createCommunity', 'deleteCommunity',
-  'updateCommunity', 'updateCenter', 'setHouseholds', 'undo', 'redo', 'setBaseline', 'setProfile',
+  'updateCommunity', 'updateCenter', 'setHouseholds', 'replaceCommunities', 'undo', 'redo', 'setBaseline', 'setProfile',
 ]);
 
 export function isTrap(e) {

@@ -51,6 +51,7 @@ const T = {
   search_barrier_lane: ['街巷', 'lane'],
   search_barrier_river: ['河流', 'river'],
   settings: ['设置', 'Settings'],
+  repair_open: ['整体优化', 'Repair the plan'], // (adjust/: the rest of its strings in i18n-adjust.js)
   language_switch: ['English', '中文'],
   language_switch_title: ['Switch to English', '切换到中文'],
   close: ['关闭', 'Close'],
@@ -292,6 +293,8 @@ const T = {
   merge_pick: ['选择要并入的相邻社区', 'Choose the neighbour to absorb'],
   merge_confirm: ['将“{b}”并入“{a}”？', 'Absorb “{b}” into “{a}”?'],
   split_this: ['拆分本社区', 'Split this community'],
+  suggest_open: ['建议调整', 'Suggest'],
+  lock_community: ['锁定（整体优化不改动）', 'Lock (repair leaves it)'],
   delete_community: ['删除社区', 'Delete the community'],
   delete_confirm: ['删除“{name}”？其范围将暂不属于任何社区，需再改划或合并（可撤销）。', 'Delete “{name}”? Its area will belong to no community until reassigned or merged (can be undone).'],
   new_community: ['新社区', 'New community'],

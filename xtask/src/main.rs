@@ -98,7 +98,7 @@ fn npm(args: &[&str]) -> Command {
     c
 }
 
-/// Builds the WASM package (web/pkg) and the site (web/dist).
+/// Builds the WASM packages (web/pkg, web/pkg-import, web/pkg-adjust) and the site (web/dist).
 pub fn build() -> Result<(), String> {
     build_wasm()?;
     step("build site (vite)", || run(&mut npm(&["run", "build"])))

@@ -105,9 +105,14 @@ export class Detail {
   }
 
   _actions(c) {
-    const { state } = this._ctx;
+    const ctx = this._ctx, { state } = ctx;
     const pickN = el('select', { testid: 'merge-select', 'aria-label': t('merge_pick') }, c.neighbours.map((n) => el('option', { value: n.id, text: state.name(n.id) })));
+    // Suggest (adjust/, loaded on first use) for a community outside its scale; locks kept by the component.
+    const scale = state.findingsOf(c.id).some((f) => /^scale\.(too_|split_r|below_t)/.test(f.code));
     return el('div', { class: 'shequ-actions' },
+      el('div', { class: 'shequ-field-row' },
+        scale ? el('button', { class: 'shequ-btn', text: t('suggest_open'), testid: 'suggest-button', onclick: () => ctx.adjust('suggest', c.id) }) : null,
+        el('label', { class: 'shequ-check' }, el('input', { type: 'checkbox', testid: 'lock-community', checked: ctx.locked.has(c.id), onchange: (e) => ctx.adjust('lock', c.id, e.target.checked) }), t('lock_community'))),
       el('div', { class: 'shequ-field-row' }, pickN,
         el('button', { class: 'shequ-btn', text: t('merge_into_this'), testid: 'merge-button', disabled: !c.neighbours.length, onclick: () => pickN.value && this._ctx.edit('merge', c.id, pickN.value) })),
       el('div', { class: 'shequ-field-row' },

@@ -1,4 +1,4 @@
-// The toolbar: file, undo/redo, editing tools, snapping, find, layers, settings, language.
+// The toolbar: file, undo/redo, editing tools, snapping, repair (整体优化), find, layers, settings, language.
 import { el, fill, icon } from '../dom.js';
 import { t } from '../i18n.js';
 import { ICONS } from './icons.js';
@@ -74,6 +74,8 @@ export class Toolbar {
       ctx.consult?.toolbarGroup((...a) => this._btn(...a)),
       el('div', { class: 'shequ-tb-spacer' }),
       el('span', { class: 'shequ-save-state', testid: 'save-state', dataset: { state: ctx.saveState ?? '' }, text: saved, title: saved }),
+      // 整体优化 / Repair the plan (adjust/, loaded on first use): an icon, its name as tooltip (the row is full in English).
+      editable ? this._btn('repair_open', 'repair', () => ctx.adjust('repair'), { testid: 'repair-button', disabled: !ctx.state.loaded, text: false }) : null,
       this._btn('search', 'search', (e) => this.openSearch(e.currentTarget), { testid: 'search-button', title: t('search_title'), disabled: !ctx.state.loaded }),
       this._btn('layers', 'layers', (e) => this._layersMenu(e.currentTarget), { testid: 'layers-menu' }),
       this._btn('settings', 'settings', () => ctx.openSettings(), { testid: 'settings' }),

@@ -1,0 +1,52 @@
+// The zh/en strings of suggest and repair (adjust/), loaded with them on first
+// use and added to the one dictionary (as i18n-rules.js does), so that they
+// stay out of the page's start-up bundle.
+import { addStrings } from './i18n.js';
+
+addStrings({
+  adjust_missing: ['调整模块 (pkg-adjust/) 无法载入：{err}。请运行 npm run wasm 后重新构建。', 'The suggest and repair module (pkg-adjust/) could not be loaded: {err}. Run npm run wasm, then build again.'],
+  adjust_failed: ['计算失败：{err}', 'The computation failed: {err}'],
+  // ---- suggest (建议调整) ----
+  suggest_title: ['调整建议：{name}', 'Suggestions: {name}'],
+  suggest_working: ['正在计算调整方案…', 'Working out the alternatives…'],
+  suggest_of: ['方案 {k}／{n}', 'Alternative {k} of {n}'],
+  suggest_moved: ['迁移 {hh} 户（{n} 个小区）', '{hh} households move ({n} compounds)'],
+  suggest_boundary: ['新边界 {m} 米，沿道路、河流 {pct}', 'new boundary {m} m, {pct} along roads and rivers'],
+  suggest_numbers: ['{moved}；{boundary}', '{moved}; {boundary}'],
+  suggest_part_new: ['新建', 'new'],
+  suggest_part_kept: ['保留', 'kept'],
+  suggest_center: ['党群服务中心：{name}', 'Service centre: {name}'],
+  suggest_no_center: ['无党群服务中心', 'No service centre'],
+  suggest_clears: ['可消除的问题（{n}）', 'Findings it clears ({n})'],
+  suggest_raises: ['新出现的问题（{n}）', 'Findings it raises ({n})'],
+  suggest_keys: ['← → 切换，Enter 应用，Esc 退出', '← → switch, Enter applies, Esc leaves'],
+  suggest_prev: ['上一个', 'Previous'],
+  suggest_next: ['下一个', 'Next'],
+  suggest_apply: ['应用此方案', 'Apply this one'],
+  suggest_leave: ['退出', 'Leave'],
+  suggest_applied: ['已应用建议：{what}（可撤销）', 'Suggestion applied: {what} (can be undone)'],
+  // ---- repair (整体优化) ----
+  repair_title: ['整体优化', 'Repair the plan'],
+  repair_intro: ['提出一个整体方案，消除二（一）的规模条件（3,000 户以上拆分，500 户以下合并），迁移的户数尽量少。方案在接受后才生效，可撤销；运行期间地图照常可用。', 'Proposes a whole plan that clears the scale conditions of 二（一） (split above 3,000 households, merge below 500), moving as few households as possible. Nothing changes until you accept, and that can be undone; the map stays usable while it runs.'],
+  repair_strict: ['严格（所有社区进入目标规模）', 'Strict (every community into its target band)'],
+  repair_locked: ['锁定的社区（保持不变）：', 'Locked communities (left as they are):'],
+  repair_none_locked: ['无。可在社区详情中勾选“锁定”。', 'None. Tick “Lock” in a community’s details.'],
+  repair_run: ['运行', 'Run'],
+  repair_running: ['正在优化…', 'Repairing…'],
+  repair_cancelled: ['已取消，方案未改动。', 'Cancelled; the plan is unchanged.'],
+  repair_result: ['迁移 {hh} 户（{n} 个小区）；社区 {before} → {after} 个', '{hh} households move ({n} compounds); communities {before} → {after}'],
+  repair_created: ['新建：{list}', 'Created: {list}'],
+  repair_removed: ['撤并：{list}', 'Removed: {list}'],
+  repair_unresolved: ['未能解决（{n}）', 'Not resolved ({n})'],
+  repair_changes: ['改动的社区（取消勾选则不采纳该项改动）', 'Communities changed (untick one to leave its change out)'],
+  repair_change: ['{name}：{before} → {after} 户', '{name}: {before} → {after} households'],
+  repair_change_new: ['{name}（新建）：{after} 户', '{name} (new): {after} households'],
+  repair_change_gone: ['{name}：撤并（原 {before} 户）', '{name}: removed (was {before} households)'],
+  repair_nothing: ['无需改动。', 'Nothing to change.'],
+  repair_stale: ['运行期间方案已修改，请重新运行。', 'The plan changed during the run: run it again.'],
+  repair_raises: ['不采纳所选的改动会产生新的边界问题，未应用。请一并取消相关的改动，或全部接受：', 'Leaving out the unticked changes would add boundary findings, so nothing was applied. Untick the related changes too, or accept them all:'],
+  repair_accept: ['接受', 'Accept'],
+  repair_discard: ['放弃', 'Discard'],
+  repair_applied: ['已接受整体优化（可撤销）', 'Repair accepted (can be undone)'],
+  repair_compare: ['前后对比', 'Before/after'],
+});
