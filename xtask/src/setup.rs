@@ -126,8 +126,12 @@ fn npm_packages() -> Result<(), String> {
         .current_dir(&web))
 }
 
+/// Debian's Chromium, and a Chinese font for it (WenQuanYi Micro Hei,
+/// 5 MB): the page, the printed sheets and the README's screenshots are
+/// Chinese first, and without a CJK font Chromium draws boxes.
 fn chromium() -> Result<(), String> {
-    if Path::new("/usr/bin/chromium").exists() {
+    const FONT: &str = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc";
+    if Path::new("/usr/bin/chromium").exists() && Path::new(FONT).exists() {
         return Ok(());
     }
     let sudo = output("id", &["-u"]).is_some_and(|u| u.trim() != "0");
@@ -144,5 +148,11 @@ fn chromium() -> Result<(), String> {
         run(&mut c)
     };
     apt(&["update"])?;
-    apt(&["install", "-y", "--no-install-recommends", "chromium"])
+    apt(&[
+        "install",
+        "-y",
+        "--no-install-recommends",
+        "chromium",
+        "fonts-wqy-microhei",
+    ])
 }

@@ -268,6 +268,90 @@ pub fn explanation_problem(code: &str, reason: &str) -> Option<ExplanationProble
     None
 }
 
+/// Largest committee size and full-time staff a community may record: the
+/// one limit for the loader and every edit (beyond it a number is a typo).
+pub const MAX_COMMITTEE_SIZE: u32 = 1000;
+pub const MAX_FULL_TIME_STAFF: u32 = 10_000;
+
+/// The plan's own record: the top-level `shequ` member of the plan file.
+pub const PLAN_INFO: &str = "shequ";
+/// Keys of the plan's record that an edit may set (others, such as the
+/// read-only marker's, are kept as they are).
+pub const PLAN_INFO_KEYS: [&str; 3] = ["title", "signoff", "locked"];
+/// Longest plan title, and longest sign-off entry, in characters.
+pub const MAX_TITLE_CHARS: usize = 100;
+pub const MAX_SIGNOFF_CHARS: usize = 200;
+
+/// What is wrong with `value` as the plan record's `key`, if anything: the
+/// one check the loader and every edit use. `title` is text; `signoff` is an
+/// object of texts (编制单位, 联系人, 审核, 日期 …); `locked` is a list of
+/// community ids (ids no longer in the plan are harmless and kept).
+pub fn plan_info_problem(key: &str, value: &serde_json::Value) -> Option<ExplanationProblem> {
+    use serde_json::Value;
+    let short = |s: &str, max: usize| s.trim().chars().count() <= max;
+    let (ok, en, zh) = match (key, value) {
+        ("title", v) => (
+            v.as_str().is_some_and(|s| short(s, MAX_TITLE_CHARS)),
+            "text of at most 100 characters",
+            "不超过 100 字的文本",
+        ),
+        ("signoff", v) => (
+            v.as_object().is_some_and(|o| {
+                o.values()
+                    .all(|v| v.as_str().is_some_and(|s| short(s, MAX_SIGNOFF_CHARS)))
+            }),
+            "an object of texts of at most 200 characters each",
+            "由不超过 200 字的文本组成的对象",
+        ),
+        ("locked", v) => (
+            v.as_array().is_some_and(|a| a.iter().all(Value::is_string)),
+            "a list of community ids",
+            "社区编号列表",
+        ),
+        _ => (false, "", ""),
+    };
+    if ok {
+        return None;
+    }
+    Some(if en.is_empty() {
+        ExplanationProblem {
+            en: format!("{key:?} is not a setting of the plan"),
+            zh: format!("{key:?} 不是方案的设置项"),
+            fix_en: "use title, signoff or locked",
+            fix_zh: "可设置 title、signoff 或 locked",
+        }
+    } else {
+        ExplanationProblem {
+            en: format!("{key} must be {en}"),
+            zh: format!("{key} 应为{zh}"),
+            fix_en: "correct it in the plan's settings",
+            fix_zh: "请在方案设置中改正",
+        }
+    })
+}
+
+impl Plan {
+    /// The plan's record (`shequ` member), if any.
+    pub fn info(&self) -> Option<&JsonObject> {
+        self.meta
+            .get(PLAN_INFO)
+            .and_then(serde_json::Value::as_object)
+    }
+
+    /// Communities the planner locked (the record's `locked`): adjustment leaves them as they are.
+    pub fn locked(&self) -> Vec<String> {
+        self.info()
+            .and_then(|i| i.get("locked"))
+            .and_then(serde_json::Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
 /// See [`explanation_problem`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExplanationProblem {

@@ -33,6 +33,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use geo::{Area, BooleanOps, BoundingRect, Coord, Intersects, MultiPolygon, Polygon, Rect};
+use geojson::JsonObject;
 use serde::Serialize;
 
 use crate::analysis::analyse;
@@ -190,6 +191,9 @@ struct Step {
     communities: ListPatch<Community>,
     centers: ListPatch<ServiceCenter>,
     compounds: CountsPatch,
+    /// The plan's record (`shequ` member) before and after, when it
+    /// changed (null: none).
+    info: Option<[serde_json::Value; 2]>,
 }
 
 /// Household counts changed by one step, compound by compound: its index in
@@ -366,6 +370,7 @@ impl Session {
             }),
             centers: ListPatch::diff(&before.centers, &self.plan.centers, |c| c.id.as_str()),
             compounds: CountsPatch::new(),
+            info: None,
         };
         let centers_changed = !step.centers.is_empty();
         let edited = step
@@ -1177,6 +1182,23 @@ impl Session {
         patch: &CommunityPatch,
     ) -> Result<Delta, EditError> {
         let i = self.index_of(id)?;
+        // The loader's limits: an edited plan always exports to a file that loads.
+        for (field, value, max) in [
+            ("committee_size", patch.committee_size, MAX_COMMITTEE_SIZE),
+            (
+                "full_time_staff",
+                patch.full_time_staff,
+                MAX_FULL_TIME_STAFF,
+            ),
+        ] {
+            if value.flatten().is_some_and(|n| n > max) {
+                return Err(refuse(
+                    "edit.bad_value",
+                    format!("{field} 应为不超过 {max} 的整数"),
+                    format!("{field} must be a whole number up to {max}"),
+                ));
+            }
+        }
         for (code, reason) in &patch.explanations {
             if let Some(p) = reason
                 .as_deref()
@@ -1357,6 +1379,7 @@ impl Session {
             communities: ListPatch::none(),
             centers: ListPatch::none(),
             compounds: patch,
+            info: None,
         });
         self.redo.clear();
         let mut delta = self.refresh(Vec::new(), Update::Rebuilt);
@@ -1405,6 +1428,7 @@ impl Session {
         step.communities.revert(&mut self.plan.communities);
         step.centers.revert(&mut self.plan.centers);
         set_counts(&mut self.plan.compounds, &step.compounds, false);
+        self.set_info(&step, false);
         let geometry = step
             .communities
             .removed
@@ -1421,6 +1445,7 @@ impl Session {
         step.communities.apply(&mut self.plan.communities);
         step.centers.apply(&mut self.plan.centers);
         set_counts(&mut self.plan.compounds, &step.compounds, true);
+        self.set_info(&step, true);
         let geometry = step
             .communities
             .inserted
@@ -1437,11 +1462,66 @@ impl Session {
             .into_iter()
             .filter(|id: &String| self.plan.community(id).is_some())
             .collect();
-        let mut delta = self.refresh(geometry, Update::Rebuild);
+        let only_info =
+            step.communities.is_empty() && step.centers.is_empty() && step.compounds.is_empty();
+        let update = if only_info {
+            Update::Nothing
+        } else {
+            Update::Rebuild
+        };
+        let mut delta = self.refresh(geometry, update);
         delta.centers_changed = !step.centers.is_empty();
         delta.edited = delta.geometry.clone();
         delta.compounds = self.counts_of(&step.compounds);
         delta
+    }
+
+    fn set_info(&mut self, step: &Step, after: bool) {
+        if let Some(both) = &step.info {
+            match &both[usize::from(after)] {
+                serde_json::Value::Null => self.plan.meta.remove(PLAN_INFO),
+                v => self.plan.meta.insert(PLAN_INFO.into(), v.clone()),
+            };
+        }
+    }
+
+    /// Sets keys of the plan's own record (the plan file's top-level `shequ`
+    /// member): `title`, `signoff` (编制单位、联系人、审核、日期 …) and `locked`
+    /// (communities adjustment must leave as they are); null removes a key.
+    /// Checked as the loader checks them; one undo step; nothing is
+    /// re-evaluated (no rule reads the record).
+    pub fn set_plan_info(&mut self, patch: &JsonObject) -> Result<Delta, EditError> {
+        use serde_json::Value;
+        let mut info = self.plan.info().cloned().unwrap_or_default();
+        for (key, value) in patch {
+            let problem = plan_info_problem(key, value)
+                .filter(|_| !(value.is_null() && PLAN_INFO_KEYS.contains(&key.as_str())));
+            if let Some(p) = problem {
+                return Err(refuse("edit.bad_plan_info", p.zh, p.en));
+            }
+            info.insert(key.clone(), value.clone());
+        }
+        info.retain(|_, v| !v.is_null());
+        let before = self
+            .plan
+            .meta
+            .get(PLAN_INFO)
+            .cloned()
+            .unwrap_or(Value::Null);
+        let step = Step {
+            label: label("修改方案信息", "edit the plan's details"),
+            communities: ListPatch::none(),
+            centers: ListPatch::none(),
+            compounds: Vec::new(),
+            info: Some([before, Value::Object(info)].map(|v| match v {
+                Value::Object(o) if o.is_empty() => Value::Null,
+                v => v,
+            })),
+        };
+        self.set_info(&step, true);
+        self.undo.push(step);
+        self.redo.clear();
+        Ok(self.refresh(Vec::new(), Update::Nothing))
     }
 
     fn fresh_id(&self, base: &str) -> String {
@@ -1587,6 +1667,77 @@ mod tests {
             s.drag_to(Coord { x, y }, 0.0).unwrap();
             s.end_drag().unwrap();
         }
+    }
+
+    #[test]
+    fn counts_beyond_the_loaders_limits_are_refused_so_the_export_loads() {
+        let mut s = session();
+        let patch = CommunityPatch {
+            committee_size: Some(Some(MAX_COMMITTEE_SIZE + 1)),
+            ..Default::default()
+        };
+        assert_eq!(
+            s.update_community("A", &patch).unwrap_err().code,
+            "edit.bad_value"
+        );
+        let patch = CommunityPatch {
+            committee_size: Some(Some(MAX_COMMITTEE_SIZE)),
+            full_time_staff: Some(Some(MAX_FULL_TIME_STAFF)),
+            ..Default::default()
+        };
+        s.update_community("A", &patch).unwrap();
+        let text = crate::export::to_geojson_string(s.plan());
+        crate::load::load_plan("p.geojson", text.as_bytes(), &Default::default()).unwrap();
+        let patch = CommunityPatch {
+            full_time_staff: Some(Some(MAX_FULL_TIME_STAFF + 1)),
+            ..Default::default()
+        };
+        assert!(s.update_community("A", &patch).is_err());
+    }
+
+    #[test]
+    fn the_plans_details_are_one_undoable_step_checked_as_the_loader_checks_them() {
+        use serde_json::json;
+        let mut s = session();
+        let set = |k: &str, v: serde_json::Value| {
+            let mut m = JsonObject::new();
+            m.insert(k.into(), v);
+            m
+        };
+        s.set_plan_info(&set("title", json!("文昌街道社区优化方案")))
+            .unwrap();
+        s.set_plan_info(&set("locked", json!(["A"]))).unwrap();
+        assert_eq!(s.plan().locked(), ["A"]);
+        assert_eq!(s.plan().info().unwrap()["title"], "文昌街道社区优化方案");
+        // What the loader refuses, the edit refuses; nothing changes.
+        for (k, v) in [
+            ("title", json!("长".repeat(MAX_TITLE_CHARS + 1))),
+            ("signoff", json!({"审核": 3})),
+            ("locked", json!("A")),
+            ("baseline", json!({})),
+        ] {
+            let e = s.set_plan_info(&set(k, v)).unwrap_err();
+            assert_eq!(e.code, "edit.bad_plan_info", "{k}");
+        }
+        assert_eq!(s.history().0.unwrap().en, "edit the plan's details");
+        // It exports and loads again.
+        let text = crate::export::to_geojson_string(s.plan());
+        let back =
+            crate::load::load_plan("p.geojson", text.as_bytes(), &Default::default()).unwrap();
+        assert_eq!(back.plan.meta, s.plan().meta);
+        // Removing a key; then undo, undo, undo back to no record at all.
+        s.set_plan_info(&set("title", serde_json::Value::Null))
+            .unwrap();
+        assert!(s.plan().info().unwrap().get("title").is_none());
+        s.undo().unwrap();
+        assert_eq!(s.plan().info().unwrap()["title"], "文昌街道社区优化方案");
+        s.undo().unwrap();
+        assert!(s.plan().locked().is_empty());
+        s.undo().unwrap();
+        assert!(s.plan().info().is_none());
+        assert!(!s.can_undo());
+        s.redo().unwrap();
+        assert_eq!(s.plan().info().unwrap()["title"], "文昌街道社区优化方案");
     }
 
     #[test]

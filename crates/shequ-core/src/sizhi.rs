@@ -272,6 +272,17 @@ pub fn sizhi(plan: &Plan, profile: &Profile, community_index: usize) -> Option<S
     Some(finish(plan, c.id.clone(), tally, side_len, open))
 }
 
+/// The same bound: a named road in several pieces is one road; a community,
+/// or anything unnamed, by its id.
+fn same_bound(a: &Bound, b: &Bound) -> bool {
+    a.kind == b.kind
+        && if b.name.trim().is_empty() || b.kind == BoundKind::Community {
+            a.id == b.id
+        } else {
+            a.name == b.name
+        }
+}
+
 fn finish(
     plan: &Plan,
     community_id: String,
@@ -310,19 +321,22 @@ fn finish(
                 }
             }
         };
-        // A named road in several pieces is one road.
-        let same = |b: &Bound| {
-            b.kind == bound.kind
-                && if bound.name.trim().is_empty() || bound.kind == BoundKind::Community {
-                    b.id == bound.id
-                } else {
-                    b.name == bound.name
-                }
-        };
-        match sides[side].iter_mut().find(|b| same(b)) {
+        match sides[side].iter_mut().find(|b| same_bound(b, &bound)) {
             Some(b) => b.length_m += m,
             None => sides[side].push(bound),
         }
+    }
+    // A bound on opposite sides (the inner edge of a notch faces back, the
+    // seam of a merge): named only on the side where it runs longer.
+    for (a, b) in [(0, 2), (1, 3)] {
+        let (first, second) = sides.split_at_mut(b);
+        let (one, other) = (&mut first[a], &mut second[0]);
+        one.retain(|x| {
+            !other
+                .iter()
+                .any(|y| same_bound(x, y) && y.length_m > x.length_m)
+        });
+        other.retain(|y| !one.iter().any(|x| same_bound(x, y)));
     }
     for (s, list) in sides.iter_mut().enumerate() {
         let min = 30.0f64.min(side_len[s] * 0.5).max(side_len[s] * 0.05);
@@ -518,6 +532,7 @@ mod tests {
             for b in sides.into_iter().flatten() {
                 assert!(b.length_m > 0.0);
             }
+            assert_no_opposites(&s);
         }
         // The demo's communities sit between named roads and the river.
         assert!(
@@ -537,5 +552,40 @@ mod tests {
             "{}",
             first.text_zh
         );
+    }
+
+    /// No bound named on two opposite sides ("东至泰圩路……西至泰圩路").
+    fn assert_no_opposites(s: &Sizhi) {
+        for (a, b) in [(&s.east, &s.west), (&s.south, &s.north)] {
+            for x in a {
+                assert!(!b.iter().any(|y| same_bound(x, y)), "{}", s.text_zh);
+            }
+        }
+    }
+
+    /// After merges the seam's road is not east and west at once.
+    #[test]
+    fn a_merged_community_names_each_road_on_one_side() {
+        let text = include_str!("../../../tests/data/demo.geojson");
+        let plan = crate::load::load_plan("demo.geojson", text.as_bytes(), &Default::default())
+            .unwrap()
+            .plan;
+        let profile = Profile::default();
+        let mut session = crate::session::Session::new(plan.clone(), profile.clone());
+        let ids: Vec<String> = plan.communities.iter().map(|c| c.id.clone()).collect();
+        let mut merged = 0;
+        for pair in ids.chunks(2).take(8) {
+            if session.merge(&pair[0], &pair[1]).is_ok() {
+                merged += 1;
+                let i = session
+                    .plan()
+                    .communities
+                    .iter()
+                    .position(|c| c.id == pair[0])
+                    .unwrap();
+                assert_no_opposites(&sizhi(session.plan(), &profile, i).unwrap());
+            }
+        }
+        assert!(merged >= 3, "{merged} merges");
     }
 }

@@ -441,6 +441,25 @@ impl Engine {
         Ok(self.delta(d))
     }
 
+    /// The plan's own record (the plan file's `shequ` member): `{title,
+    /// signoff, locked, …}`, or null.
+    #[wasm_bindgen(js_name = planInfo)]
+    pub fn plan_info(&self) -> JsValue {
+        to_js(&self.session.plan().info())
+    }
+
+    /// Sets the plan's `title`, `signoff` (an object of texts) or `locked`
+    /// (community ids); null removes one. One undo step; checked as the
+    /// loader checks the file.
+    #[wasm_bindgen(js_name = setPlanInfo)]
+    pub fn set_plan_info(&mut self, patch: JsValue) -> Result<JsValue, JsValue> {
+        let d = self
+            .session
+            .set_plan_info(&object(patch)?)
+            .map_err(edit_error)?;
+        Ok(self.delta(d))
+    }
+
     pub fn undo(&mut self) -> JsValue {
         self.session
             .undo()
@@ -787,23 +806,30 @@ impl Engine {
         Ok(text)
     }
 
-    /// The last repair's proposal as a plan file (GeoJSON text), without the
-    /// changes touching the communities `rejected` (ids).
+    /// The last repair's proposal without the changes touching the
+    /// communities `rejected` (ids): `{plan: GeoJSON text, also_left_out:
+    /// [ids]}`, the communities also left as they are because their changes
+    /// depended on a rejected one.
     #[wasm_bindgen(js_name = repairPlan)]
-    pub fn repair_plan(&self, rejected: Vec<String>) -> Result<String, JsValue> {
+    pub fn repair_plan(&self, rejected: Vec<String>) -> Result<JsValue, JsValue> {
         let Some(r) = &self.repair else {
             return Err(edit_error(bad_value("repair", "a repair run first")));
         };
         let plan = self.session.plan();
-        let communities = if rejected.is_empty() {
-            r.communities.clone()
+        let (communities, also_left_out) = if rejected.is_empty() {
+            (r.communities.clone(), Vec::new())
         } else {
-            r.proposal.communities_without(plan, &rejected)
+            let p = r.proposal.communities_without(plan, &rejected);
+            (p.communities, p.also_left_out)
         };
-        Ok(shequ_core::export::to_geojson_string(&Plan {
+        let text = shequ_core::export::to_geojson_string(&Plan {
             communities,
             ..plan.clone()
-        }))
+        });
+        Ok(to_js(&serde_json::json!({
+            "plan": text,
+            "also_left_out": also_left_out,
+        })))
     }
 }
 

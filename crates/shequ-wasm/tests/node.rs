@@ -211,6 +211,28 @@ fn households_from_a_table_are_an_undoable_edit() {
 }
 
 #[wasm_bindgen_test]
+fn the_plans_details_are_set_saved_and_undone() {
+    let mut e = Engine::new(plan().into(), "plan.geojson", "").unwrap();
+    let patch = js_sys::JSON::parse(
+        r#"{"title": "文昌街道方案", "signoff": {"审核": "王"}, "locked": ["A"]}"#,
+    )
+    .unwrap();
+    e.set_plan_info(patch).unwrap();
+    let info = e.plan_info();
+    assert_eq!(get(&info, "title").as_string().unwrap(), "文昌街道方案");
+    assert!(e.export_plan().contains(r#""locked":["A"]"#));
+    let bad = js_sys::JSON::parse(r#"{"locked": "A"}"#).unwrap();
+    let err = e.set_plan_info(bad).err().unwrap();
+    assert_eq!(get(&err, "code").as_string().unwrap(), "edit.bad_plan_info");
+    let cleared = js_sys::JSON::parse(r#"{"title": null}"#).unwrap();
+    e.set_plan_info(cleared).unwrap();
+    assert!(get(&e.plan_info(), "title").is_undefined());
+    e.undo();
+    e.undo();
+    assert!(e.plan_info().is_null(), "no record left");
+}
+
+#[wasm_bindgen_test]
 fn property_patch_changes_findings() {
     let mut e = Engine::new(plan().into(), "plan.geojson", "").unwrap();
     let patch = js_sys::JSON::parse(r#"{"committee_size": 12, "name": "文昌社区"}"#).unwrap();
@@ -298,9 +320,10 @@ fn a_repair_is_accepted_through_its_plan_file() {
     let summary: serde_json::Value =
         serde_json::from_str(&worker.repair("{}", None).unwrap()).unwrap();
     assert_eq!(summary["unresolved"], serde_json::json!([]));
-    let proposal = worker.repair_plan(vec!["D".into()]).unwrap();
+    let partial = worker.repair_plan(vec!["D".into()]).unwrap();
+    assert!(Array::from(&get(&partial, "also_left_out")).length() == 0);
     let mut main = Engine::new(JsValue::from_str(&plan), "p.geojson", "").unwrap();
-    main.replace_communities(JsValue::from_str(&proposal), "整体优化", "repair")
+    main.replace_communities(get(&partial, "plan"), "整体优化", "repair")
         .unwrap();
     assert!(households(&main.report(), "A") <= 3000.0);
     assert_eq!(

@@ -6,7 +6,9 @@
 //! the way the session's own edits do (a unit's cells are taken from every
 //! community they overlap and given to their new one).
 
-use geo::{BooleanOps, BoundingRect, Contains, Intersects, MultiPolygon};
+use std::collections::HashSet;
+
+use geo::{Area, BooleanOps, BoundingRect, Contains, Intersects, MultiPolygon};
 
 use super::units::UnitGraph;
 use crate::model::{Community, Plan};
@@ -149,17 +151,69 @@ impl<'p> Draft<'p> {
         self.ops.push(op);
     }
 
-    /// The same draft without the operations `drop` (indices into `ops`).
-    pub fn without(&self, drop: &[usize]) -> Draft<'p> {
-        let mut d = Draft::new(self.plan, self.graph);
-        for (i, op) in self.ops.iter().enumerate() {
-            if !drop.contains(&i) {
-                // A split's slot number stays what it was: the slots of
-                // dropped splits remain empty and are left out of the plan.
+    /// The draft of `ops` replayed on the plan, leaving out every operation
+    /// touching a slot in `bad` (communities the planner rejected, or a check
+    /// found wrong), and then whatever depended on them: an operation that no
+    /// longer fits (a move of a unit its `from` no longer holds, a split of
+    /// units no longer all in `from`, anything on a slot a left-out split
+    /// would have made or a left-out merge would have kept) and a community
+    /// left in pieces that was in one piece. Their slots join `bad` and the
+    /// replay starts again, so every community ends either exactly as the
+    /// full draft has it or touched only by operations that fit. Returns the
+    /// draft and the slots left out (`bad` grown).
+    pub fn replay(
+        plan: &'p Plan,
+        graph: &'p UnitGraph,
+        ops: &[Op],
+        mut bad: HashSet<usize>,
+    ) -> (Draft<'p>, HashSet<usize>) {
+        let start = Draft::new(plan, graph);
+        let whole: Vec<bool> = (0..plan.communities.len())
+            .map(|s| graph.connected(&start.units_of(s)))
+            .collect();
+        'again: loop {
+            let mut d = start.clone();
+            for op in ops {
+                let fits = match op {
+                    Op::Move { unit, from, to } => {
+                        d.owner[*unit] == Some(*from) && d.live(*from) && d.live(*to)
+                    }
+                    Op::Merge { absorb, into } => d.live(*absorb) && d.live(*into),
+                    Op::Split { from, units, .. } => {
+                        d.live(*from) && units.iter().all(|&u| d.owner[u] == Some(*from))
+                    }
+                };
+                if op.slots().iter().any(|s| bad.contains(s)) {
+                    // A split left out leaves its slot unmade.
+                    if let Op::Split { slot, .. } = op {
+                        bad.insert(*slot);
+                    }
+                    continue;
+                }
+                if !fits {
+                    bad.extend(op.slots());
+                    continue 'again;
+                }
                 d.apply(op.clone());
             }
+            let broken: Vec<usize> = (0..d.slots())
+                .filter(|&s| !bad.contains(&s) && d.alive(s))
+                .filter(|&s| whole.get(s).copied().unwrap_or(true))
+                .filter(|&s| {
+                    let units = d.units_of(s);
+                    !units.is_empty() && !graph.connected(&units)
+                })
+                .collect();
+            if broken.is_empty() {
+                return (d, bad);
+            }
+            bad.extend(broken);
         }
-        d
+    }
+
+    /// Slot `s` exists and was not merged into another.
+    fn live(&self, s: usize) -> bool {
+        s < self.slots() && self.alive(s)
     }
 
     /// The slot `s` ends in (following merges).
@@ -246,11 +300,21 @@ impl<'p> Draft<'p> {
             if gained[i].is_empty() && lost.is_empty() {
                 continue;
             }
-            changed[i] = true;
             let mut g = c.geometry.clone();
             if !gained[i].is_empty() {
                 g = g.union(&MultiPolygon::new(std::mem::take(&mut gained[i])));
+            } else {
+                // A neighbour's moved unit only near it: nothing lost, and the
+                // outline kept exactly (an overlay moves coordinates).
+                let near = MultiPolygon::new(lost.clone());
+                if !g.intersects(&near)
+                    || (g.difference(&near).unsigned_area() - g.unsigned_area()).abs()
+                        <= 1e-9 * g.unsigned_area()
+                {
+                    continue;
+                }
             }
+            changed[i] = true;
             if !lost.is_empty() {
                 g = g.difference(&MultiPolygon::new(lost));
             }

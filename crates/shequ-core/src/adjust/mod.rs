@@ -713,7 +713,8 @@ fn same(f: &Finding) -> String {
 pub struct RepairOptions {
     /// Also bring every community into its target band where the households allow.
     pub strict: bool,
-    /// Ids of communities to leave exactly as they are.
+    /// Ids of communities to leave exactly as they are, besides those the
+    /// plan itself locks ([`Plan::locked`](crate::model::Plan::locked)).
     pub locked: Vec<String>,
     pub seed: u64,
 }
@@ -760,10 +761,18 @@ pub struct Proposal {
 
 impl Proposal {
     /// The plan's communities with every change but those touching the
-    /// communities `rejected` (ids, as in the full proposal) applied.
-    pub fn communities_without(&self, plan: &Plan, rejected: &[String]) -> Vec<Community> {
+    /// communities `rejected` (ids, as in the full proposal) applied, and
+    /// the ids of the communities also left as they are because their
+    /// changes depended on a rejected one ([`Draft::replay`]): a community
+    /// would otherwise be left in pieces, or a move would take a unit from a
+    /// community that no longer holds it. New communities keep the ids they
+    /// have in the full proposal.
+    pub fn communities_without(&self, plan: &Plan, rejected: &[String]) -> Partial {
         let Some(graph) = &self.graph else {
-            return plan.communities.clone();
+            return Partial {
+                communities: plan.communities.clone(),
+                also_left_out: Vec::new(),
+            };
         };
         let bad: HashSet<usize> = self
             .ids
@@ -772,19 +781,34 @@ impl Proposal {
             .filter(|(_, id)| rejected.contains(id))
             .map(|(s, _)| s)
             .collect();
-        let mut d = Draft::new(plan, graph);
-        for op in &self.ops {
-            d.apply(op.clone());
+        let (d, bad) = Draft::replay(plan, graph, &self.ops, bad);
+        let (mut communities, slots) = d.communities();
+        let n = plan.communities.len();
+        for (c, &s) in communities.iter_mut().zip(&slots) {
+            if let Some(id) = self.ids.get(s).filter(|id| s >= n && !id.is_empty()) {
+                c.id.clone_from(id);
+            }
         }
-        let drop: Vec<usize> = self
-            .ops
+        let mut also_left_out: Vec<String> = bad
             .iter()
-            .enumerate()
-            .filter(|(_, op)| op.slots().iter().any(|s| bad.contains(s)))
-            .map(|(i, _)| i)
+            .filter_map(|&s| self.ids.get(s))
+            .filter(|id| !id.is_empty() && !rejected.contains(id))
+            .cloned()
             .collect();
-        d.without(&drop).communities().0
+        also_left_out.sort();
+        Partial {
+            communities,
+            also_left_out,
+        }
     }
+}
+
+/// A proposal accepted in part ([`Proposal::communities_without`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Partial {
+    pub communities: Vec<Community>,
+    /// Communities left as they are besides those rejected (their changes depended on them).
+    pub also_left_out: Vec<String>,
 }
 
 /// The repair was cancelled through its progress callback.
@@ -825,11 +849,12 @@ pub fn repair(
     };
     let (plan, profile) = (now.plan, now.profile);
     let graph = UnitGraph::build(plan, profile, now.eval.analysis());
+    let in_plan = plan.locked();
     let locked: HashSet<usize> = plan
         .communities
         .iter()
         .enumerate()
-        .filter(|(_, c)| opts.locked.contains(&c.id))
+        .filter(|(_, c)| opts.locked.contains(&c.id) || in_plan.contains(&c.id))
         .map(|(i, _)| i)
         .collect();
     let mut rng = Rng::new(opts.seed);
@@ -885,7 +910,7 @@ pub fn repair(
     // Check with the rules; drop what raises a boundary finding.
     let before = now.report();
     let full = d.clone();
-    let mut dropped: Vec<usize> = Vec::new(); // indices into `full.ops`
+    let mut left_out: HashSet<usize> = HashSet::new(); // slots whose changes are dropped
     let (communities, report, eval) = loop {
         ask(0.85, &mut finish)?;
         let (communities, slots) = d.communities();
@@ -902,29 +927,22 @@ pub fn repair(
             .filter_map(|f| report.findings.iter().find(|x| x.id == f.id))
             .flat_map(|f| f.community_ids.iter().map(String::as_str))
             .collect();
-        if bad.is_empty() || dropped.len() >= full.ops.len() {
+        if bad.is_empty() || d.ops.is_empty() {
             break (communities, report, eval);
         }
-        let bad_slots: HashSet<usize> = slots
-            .iter()
-            .zip(&communities)
-            .filter(|(_, c)| bad.contains(c.id.as_str()))
-            .map(|(&s, _)| s)
-            .collect();
-        let drop: Vec<usize> = full
-            .ops
-            .iter()
-            .enumerate()
-            .filter(|(i, op)| {
-                !dropped.contains(i) && op.slots().iter().any(|s| bad_slots.contains(s))
-            })
-            .map(|(i, _)| i)
-            .collect();
-        if drop.is_empty() {
+        let before_count = left_out.len();
+        left_out.extend(
+            slots
+                .iter()
+                .zip(&communities)
+                .filter(|(_, c)| bad.contains(c.id.as_str()))
+                .map(|(&s, _)| s),
+        );
+        if left_out.len() == before_count {
             break (communities, report, eval);
         }
-        dropped.extend(drop);
-        d = full.without(&dropped);
+        let (replayed, grown) = Draft::replay(plan, &graph, &full.ops, left_out);
+        (d, left_out) = (replayed, grown);
     };
     let candidate = Plan {
         communities: communities.clone(),

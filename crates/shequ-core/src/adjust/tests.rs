@@ -141,6 +141,20 @@ fn locked_communities_are_left_exactly_as_they_are() {
     .unwrap();
     let a = locked.communities.iter().find(|c| c.id == "A").unwrap();
     assert_eq!(a, &plan.communities[0], "a locked community is unchanged");
+    // A lock the plan file itself carries (`shequ.locked`) holds the same.
+    let mut in_file = plan.clone();
+    in_file.meta.insert(
+        crate::model::PLAN_INFO.into(),
+        serde_json::json!({"locked": ["A"]}),
+    );
+    let eval_file = Evaluation::new(&in_file, &profile);
+    let by_file = repair(
+        &current(&in_file, &profile, &eval_file),
+        &RepairOptions::default(),
+        &mut |_| Step::Go,
+    )
+    .unwrap();
+    assert_eq!(by_file.communities, locked.communities);
     assert_eq!(locked.unresolved.len(), 1);
     assert!(
         locked.unresolved[0].reason_zh.contains("已锁定"),
@@ -196,7 +210,10 @@ fn a_rejected_change_is_left_out_and_the_rest_kept() {
     let r = repair(&now, &RepairOptions::default(), &mut |_| Step::Go).unwrap();
     assert!(r.unresolved.is_empty(), "{:?}", r.unresolved);
     assert!(r.removed.contains(&"D".to_string()), "{:?}", r.removed);
-    let kept = r.proposal.communities_without(&plan, &["D".into()]);
+    let kept = r
+        .proposal
+        .communities_without(&plan, &["D".into()])
+        .communities;
     assert!(
         kept.iter().any(|c| c.id == "D"),
         "the merge of D is rejected"
@@ -272,7 +289,7 @@ fn optimum(plan: &Plan, g: &UnitGraph, strict: bool, limit: u64) -> Result<Optio
     optimum_with(plan, g, strict, limit).map(|b| b.map(|b| b.0))
 }
 
-const NODES: u64 = 3_000_000;
+const NODES: u64 = 5_000_000;
 
 fn optimum_with(
     plan: &Plan,
@@ -302,11 +319,31 @@ fn optimum_with(
         n: usize,
         /// The unit with each community's service centre.
         centre: Vec<Option<usize>>,
+        /// Households of the units not yet assigned, by community of origin.
+        rest: Vec<u64>,
         nodes: u64,
+    }
+    /// A lower bound on the households still to move: every community's
+    /// excess must leave it and every deficit be filled (or the community
+    /// dissolved); one moved unit can do both, hence the larger of the two.
+    fn still_to_move(s: &S, bounds: &dyn Fn(usize) -> (u64, u64)) -> u64 {
+        let (mut excess, mut deficit) = (0, 0);
+        for l in 0..s.n {
+            let (lo, hi) = bounds(l);
+            let staying = s.load[l] + s.rest[l];
+            excess += staying.saturating_sub(hi);
+            let short = lo.saturating_sub(staying);
+            deficit += if s.load[l] == 0 {
+                short.min(s.rest[l])
+            } else {
+                short
+            };
+        }
+        excess.max(deficit)
     }
     fn go(s: &mut S, u: usize, moved: u64, used_new: usize, bounds: &dyn Fn(usize) -> (u64, u64)) {
         s.nodes += 1;
-        if moved >= s.best || s.nodes > NODES {
+        if moved + still_to_move(s, bounds) >= s.best || s.nodes > NODES {
             return;
         }
         if u == s.assign.len() {
@@ -329,6 +366,7 @@ fn optimum_with(
         }
         let h = s.g.units[u].households;
         let own = s.origin[u];
+        s.rest[own] -= h;
         let mut choices: Vec<usize> = vec![own];
         choices.extend((0..s.n).filter(|&l| l != own));
         choices.extend(s.n..(s.n + used_new + 1).min(s.labels));
@@ -343,6 +381,7 @@ fn optimum_with(
             go(s, u + 1, moved + cost, used_new + fresh, bounds);
             s.load[l] -= h;
         }
+        s.rest[own] += h;
     }
     let mut s = S {
         g,
@@ -356,6 +395,16 @@ fn optimum_with(
         centre: (0..n)
             .map(|c| (0..g.units.len()).find(|&u| g.holds_centre_of(plan, u, c)))
             .collect(),
+        rest: (0..labels)
+            .map(|l| {
+                g.units
+                    .iter()
+                    .zip(&origin)
+                    .filter(|(_, &o)| o == l)
+                    .map(|(u, _)| u.households)
+                    .sum()
+            })
+            .collect(),
         nodes: 0,
     };
     go(&mut s, 0, 0, 0, &bounds);
@@ -366,26 +415,33 @@ fn optimum_with(
 }
 
 /// The quality bar: households moved within 10 % of the optimum on small
-/// generated instances (3 × 4 cells, 4 communities) where the optimum is
-/// computed (exhaustive search with pruning, up to a budget of assignments;
-/// instances it cannot settle are counted apart), for both goals; a repair
-/// that leaves something unresolved although a solution exists counts as a
-/// miss.
+/// generated instances (4 × 5 = 20 cells, 5 communities; `SHEQU_OPT=rows,cols,k,count`
+/// runs another size) where the optimum is computed (exhaustive search with a
+/// lower bound, up to a budget of assignments; instances it cannot settle are
+/// counted apart), for both goals; a repair that leaves something unresolved
+/// although a solution exists counts as a miss.
 ///
-/// Measured (30 instances each): 二（一）'s conditions within 10 % on 28 of
-/// 30; the target band for all (`strict`) on 21 of the 23 the search settles
-/// (7 it cannot within its budget: the hard ones, where the repair leaves a
-/// community unresolved — they need several communities reshaped at once,
-/// one dissolved and another formed, which single moves and the greedy fixes
-/// do not find). The bars below hold what is reached so that it cannot
-/// quietly get worse.
+/// Measured (release build, 2026-12-08): 20 cells, 5 communities, 30
+/// instances: 二（一）'s conditions within 10 % on 27 of the 28 the search
+/// settles, the target band for all (`strict`) on 23 of 24; 12 cells, 4
+/// communities: 28 of 30 and 25 of 28. The misses need several communities
+/// reshaped at once (one dissolved and another formed), which single moves
+/// and the greedy fixes do not find. The bars hold what is reached so that
+/// it cannot quietly get worse.
 #[test]
 fn repair_moves_within_ten_percent_of_the_optimum_on_small_instances() {
     let profile = Profile::default();
-    for (strict, bar) in [(false, 0.9), (true, 0.85)] {
+    for (strict, bar) in [(false, 0.95), (true, 0.9)] {
         let (mut solvable, mut within, mut missed, mut unknown) = (0, 0, Vec::new(), 0);
-        for seed in 1..=30 {
-            let plan = instance(seed, 3, 4, 4);
+        let (rows, cols, k, count) = std::env::var("SHEQU_OPT")
+            .ok()
+            .and_then(|v| {
+                let v: Vec<usize> = v.split(',').filter_map(|x| x.parse().ok()).collect();
+                (v.len() == 4).then(|| (v[0], v[1], v[2], v[3] as u64))
+            })
+            .unwrap_or((4, 5, 5, 24));
+        for seed in 1..=count {
+            let plan = instance(seed, rows, cols, k);
             let eval = Evaluation::new(&plan, &profile);
             let g = UnitGraph::build(&plan, &profile, eval.analysis());
             let now = current(&plan, &profile, &eval);
@@ -433,10 +489,100 @@ fn repair_moves_within_ten_percent_of_the_optimum_on_small_instances() {
             }
         }
         println!("strict {strict}: within 10 % of the optimum on {within} of {solvable}; missed (seed, moved, unresolved, optimum) {missed:?}; optimum not found within the search budget: {unknown}");
-        assert!(solvable >= 20, "only {solvable} solvable instances");
+        assert!(
+            solvable as u64 >= count * 2 / 3,
+            "only {solvable} solvable instances"
+        );
         assert!(
             within as f64 >= bar * solvable as f64,
             "strict {strict}: within 10 % on {within} of {solvable}; missed {missed:?}"
         );
     }
+}
+
+/// Accepting a repair in part, on the demo district: whichever changed
+/// community the planner rejects, the rest applies without raising a
+/// boundary finding (a community left in pieces, a gap, an overlap); the
+/// communities also left as they are are named; new communities keep the
+/// ids they have in the full proposal.
+#[test]
+fn any_change_of_the_demos_repair_can_be_rejected_alone() {
+    let text = include_bytes!("../../../../web/public/demo.geojson");
+    let plan = crate::load::load_plan("demo.geojson", text, &Default::default())
+        .unwrap()
+        .plan;
+    let profile = Profile::default();
+    let eval = Evaluation::new(&plan, &profile);
+    let before = eval.report(&plan, &profile);
+    let now = current(&plan, &profile, &eval);
+    let opts = RepairOptions {
+        seed: 1,
+        ..Default::default()
+    };
+    let r = repair(&now, &opts, &mut |_| Step::Go).unwrap();
+    assert!(!r.created.is_empty(), "the demo's repair splits");
+    let same = r.proposal.communities_without(&plan, &[]);
+    assert_eq!(same.communities, r.communities);
+    let old: HashSet<&str> = plan.communities.iter().map(|c| c.id.as_str()).collect();
+    let changed: Vec<String> = r
+        .communities
+        .iter()
+        .filter(|c| plan.communities.iter().all(|p| p != *c))
+        .map(|c| c.id.clone())
+        .chain(r.removed.iter().cloned())
+        .collect();
+    assert!(changed.len() > 5, "{changed:?}");
+    let mut dependent = 0;
+    for id in &changed {
+        let p = r
+            .proposal
+            .communities_without(&plan, std::slice::from_ref(id));
+        let after = crate::evaluate(
+            &Plan {
+                communities: p.communities.clone(),
+                ..plan.clone()
+            },
+            &profile,
+        );
+        let (_, raised) = differences(&before, &after);
+        let raised: Vec<_> = raised
+            .iter()
+            .filter(|f| BOUNDARY.contains(&f.code))
+            .map(|f| (f.code, f.message_en.clone()))
+            .collect();
+        assert_eq!(
+            raised,
+            [],
+            "rejecting {id} (also left out {:?})",
+            p.also_left_out
+        );
+        // The rejected community is as it was (to the micrometre: neighbours'
+        // overlays move shared vertices), or absent if it was new.
+        let kept = p.communities.iter().find(|c| &c.id == id);
+        match plan.communities.iter().find(|c| &c.id == id) {
+            Some(was) => {
+                use geo::{Area, BooleanOps};
+                let now = &kept.expect("a rejected community stays").geometry;
+                let xor = now.xor(&was.geometry).unsigned_area();
+                assert!(
+                    xor < 1e-6 * was.geometry.unsigned_area(),
+                    "{id} changed: {xor}"
+                );
+            }
+            None => assert!(kept.is_none(), "{id} is not created"),
+        }
+        for c in p
+            .communities
+            .iter()
+            .filter(|c| !old.contains(c.id.as_str()))
+        {
+            assert!(
+                r.created.contains(&c.id),
+                "{} keeps its id from the full proposal",
+                c.id
+            );
+        }
+        dependent += usize::from(!p.also_left_out.is_empty());
+    }
+    assert!(dependent > 0, "some changes depend on others");
 }

@@ -18,6 +18,7 @@ pub const CODES: &[&str] = &[
     "load.nan",
     "load.not_collection",
     "load.crs",
+    "load.bad_plan_info",
     "load.empty_plan",
     // A feature and its properties.
     "load.not_feature",

@@ -205,7 +205,8 @@ impl Loader<'_> {
                 meta,
             }) => {
                 let problem = collection_problem(file, r#type.as_ref(), &features)
-                    .or_else(|| crs.as_ref().and_then(|c| crs_problem(file, c)));
+                    .or_else(|| crs.as_ref().and_then(|c| crs_problem(file, c)))
+                    .or_else(|| info_problem(file, &meta));
                 if problem.is_none() {
                     self.plan.meta.extend(meta);
                 }
@@ -443,8 +444,8 @@ impl Loader<'_> {
                 let kind = f
                     .enum_value("kind", CommunityKind::parse, &kinds(), KIND_ALIASES)
                     .unwrap_or_default();
-                let committee_size = f.count("committee_size", 1000);
-                let full_time_staff = f.count("full_time_staff", 10_000);
+                let committee_size = f.count("committee_size", MAX_COMMITTEE_SIZE);
+                let full_time_staff = f.count("full_time_staff", MAX_FULL_TIME_STAFF);
                 let committees = f.enum_list(
                     "committees",
                     Committee::parse,
@@ -768,6 +769,18 @@ fn collection_problem(file: &str, r#type: Option<&Value>, features: &Members) ->
 }
 
 /// The `crs` member (GeoJSON 2008; RFC 7946 dropped it, but GIS still write it).
+/// The plan's record (`shequ`: title, sign-off, locked communities), checked
+/// as every edit checks it ([`crate::model::plan_info_problem`]).
+fn info_problem(file: &str, meta: &JsonObject) -> Option<LoadError> {
+    let info = meta.get(crate::model::PLAN_INFO)?.as_object()?;
+    crate::model::PLAN_INFO_KEYS.iter().find_map(|&key| {
+        let p = crate::model::plan_info_problem(key, info.get(key)?)?;
+        let mut e = file_error(file, "load.bad_plan_info", p.en, p.zh, p.fix_en, p.fix_zh);
+        e.field = Some(format!("{}.{key}", crate::model::PLAN_INFO));
+        Some(e)
+    })
+}
+
 fn crs_problem(file: &str, crs: &Value) -> Option<LoadError> {
     let name = crs.pointer("/properties/name").and_then(Value::as_str)?;
     let upper = name.to_uppercase();

@@ -1326,3 +1326,20 @@ fn foreign_members_such_as_the_read_only_marker_survive_load_and_export() {
     .unwrap();
     assert_eq!(again.plan, loaded.plan);
 }
+
+#[test]
+fn the_plans_details_are_checked_naming_the_file_and_the_field() {
+    let text = json!({"type": "FeatureCollection", "shequ": {"title": "文昌街道", "signoff": {"审核": ["张"]}},
+                      "features": [community("C1", 119.40)]})
+    .to_string();
+    let err = load_plan("plan.geojson", text.as_bytes(), &LoadOptions::default()).unwrap_err();
+    assert_eq!(err.errors[0].code, "load.bad_plan_info");
+    assert_eq!(err.errors[0].field.as_deref(), Some("shequ.signoff"));
+    assert!(
+        err.errors[0]
+            .problem_en
+            .contains("signoff must be an object of texts"),
+        "{:?}",
+        err.errors[0]
+    );
+}
