@@ -1,9 +1,11 @@
 // Importing real files in the page (real Chromium, the committed fixtures in
 // tests/import/): a zipped Shapefile in CGCS2000 Gauss–Krüger (EPSG:4549)
 // with a GBK attribute table, an XLSX of households with Chinese headers, a
-// GBK CSV, a broken zip. Expected values come from the fixtures themselves,
-// read here without the importer: the .shp numbers checked against an
-// independent transverse Mercator, the XLSX cells read from its XML.
+// GBK CSV, a broken zip, and the usual hand-over (Shapefiles with pinyin
+// columns and no households, plus the households table). Expected values
+// come from the fixtures themselves, read here without the importer: the .shp
+// numbers checked against an independent transverse Mercator, the XLSX cells
+// read from its XML.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -364,6 +366,97 @@ describe('importing real files', () => {
     let worst = 0;
     for (const f of communities) worst = Math.max(worst, metres(areaCentroid(f.geometry), areaCentroid(demoCommunities.get(String(f.properties.id)).geometry)));
     assert.ok(worst < 0.5, `${worst} m`);
+  });
+
+  // The usual hand-over: the GIS office's zipped Shapefiles (EPSG:4549, GBK
+  // without .cpg, pinyin columns, no households) and the housing bureau's
+  // households table, picked together.
+  const handoverRows = () => new TextDecoder('gbk').decode(fixture('handover_households.csv')).trim().split('\n').map((l) => l.split(','));
+
+  test('the hand-over: Shapefiles without households and the households table import in one step', async () => {
+    await pick(['handover_4549_gbk.zip', 'handover_households.csv']);
+    await page.waitForSelector('[data-testid="import-dialog"]');
+    // Pinyin-initial columns recognised for every layer, shown to correct.
+    assert.equal(await value('import-layer-of-社区边界.shp'), 'community');
+    assert.equal(await value('import-field-社区边界.shp-id'), 'SQBM');
+    assert.equal(await value('import-field-社区边界.shp-name'), 'SQMC');
+    for (const entry of ['小区范围.shp', '小区点位.shp']) {
+      assert.equal(await value(`import-layer-of-${entry}`), 'compound');
+      assert.equal(await value(`import-field-${entry}-id`), 'XQBM', 'not the community code SQBM');
+      assert.equal(await value(`import-field-${entry}-name`), 'XQMC');
+      assert.equal(await value(`import-field-${entry}-households`), '', 'no households column: the table gives them');
+      assert.equal(await page.$eval(`[data-testid="import-field-${entry}-households"] option:checked`, (o) => o.textContent), '— 取自户数表 handover_households.csv —');
+    }
+    assert.equal(await value('import-layer-of-网格.shp'), 'grid');
+    assert.equal(await value('import-field-网格.shp-code'), 'WGBM');
+    assert.equal(await value('import-layer-of-道路河流.shp'), 'barrier');
+    assert.equal(await value('import-field-道路河流.shp-id'), 'DLBM');
+    assert.equal(await value('import-field-道路河流.shp-name'), 'DLMC');
+    assert.equal(await value('import-field-道路河流.shp-kind'), 'DLLX');
+    assert.equal(await value('import-crs-小区范围.shp'), 'EPSG:4549');
+    const section = await page.textContent('[data-testid="import-section-小区范围.shp"]');
+    assert.ok(section.includes('GBK') && !section.includes('.cpg'), section);
+    await shot('06-handover-mapping');
+
+    await page.click('[data-testid="import-ok"]');
+    await page.waitForSelector('[data-testid="join-dialog"]');
+    assert.equal(await value('join-key'), 'id');
+    assert.equal(await value('join-key-column'), 'XQBM');
+    assert.equal(await value('join-households'), 'HS');
+    assert.equal(await value('join-planned'), 'GHHS');
+    // Expected from the table itself.
+    const [header, ...rows] = handoverRows();
+    assert.deepEqual(header, ['XQBM', 'XQMC', 'HS', 'GHHS']);
+    const table = new Map(rows.map(([id, , hs, ghhs]) => [id, { households: Number(hs), planned: Number(ghhs || 0) }]));
+    const summary = await page.$eval('[data-testid="join-summary"]', (e) => ({ matched: +e.dataset.matched, unmatched: +e.dataset.unmatched, text: e.textContent }));
+    assert.equal(summary.matched, table.size, summary.text);
+    assert.equal(summary.unmatched, 0);
+    assert.equal(await page.textContent('[data-testid="join-problems"]'), '');
+    await shot('07-handover-join');
+
+    await page.click('[data-testid="join-ok"]');
+    await page.waitForFunction(() => window.__loads.at(-1) === 'handover_4549_gbk.zip');
+    const p = await plan();
+    const compounds = p.features.filter((f) => f.properties.layer === 'compound');
+    assert.equal(compounds.length, table.size);
+    assert.equal(compounds.length, demoCompounds.length);
+    for (const f of compounds) {
+      const row = table.get(String(f.properties.id));
+      assert.ok(row, `compound ${f.properties.id} has a row`);
+      assert.equal(f.properties.households, row.households, `households of ${f.properties.id}`);
+      assert.equal(f.properties.planned_households ?? 0, row.planned, `planned households of ${f.properties.id}`);
+    }
+    const communities = p.features.filter((f) => f.properties.layer === 'community');
+    assert.equal(communities.length, demoCommunities.size);
+    for (const f of communities) assert.equal(f.properties.name, demoCommunities.get(f.properties.id)?.properties.name, 'GBK names decoded');
+    const total = [...table.values()].reduce((s, r) => s + r.households + r.planned, 0);
+    assert.equal((await page.evaluate(() => window.shequ.getReport())).totals.households_total, total);
+    assert.equal(int(await page.textContent('[data-testid="total-households"]')), total);
+    await shot('08-handover-imported');
+  });
+
+  test('the hand-over with rows missing: one problem naming the compounds left without households', async () => {
+    const before = await page.textContent('[data-testid="totals"]');
+    const loads = await page.evaluate(() => window.__loads.length);
+    const gone = demoCompounds.slice(0, 2).map((f) => f.properties);
+    const text = handoverRows().filter(([id]) => !gone.some((g) => g.id === id)).map((r) => r.join(',')).join('\n') + '\n';
+    await pick(['handover_4549_gbk.zip', { name: '户数.csv', mimeType: 'text/csv', buffer: Buffer.from('\ufeff' + text, 'utf8') }]);
+    await page.waitForSelector('[data-testid="import-dialog"]');
+    await page.click('[data-testid="import-ok"]');
+    await page.waitForSelector('[data-testid="join-dialog"]');
+    await page.waitForSelector('[data-testid="join-problem-list"]');
+    const problems = await page.$$eval('[data-testid="join-problem-list"] li', (els) => els.map((e) => ({ code: e.dataset.code, text: e.textContent })));
+    assert.equal(problems.length, 1, JSON.stringify(problems));
+    assert.equal(problems[0].code, 'import.households_missing');
+    for (const x of ['2 个小区没有户数', '户数.csv', 'XQBM', ...gone.flatMap((g) => [g.id, g.name])]) assert.ok(problems[0].text.includes(x), `${x} in ${problems[0].text}`);
+    await shot('09-handover-missing');
+    // Nothing to load while compounds lack households; cancel keeps the plan.
+    await page.click('[data-testid="join-ok"]');
+    assert.equal(await page.isVisible('[data-testid="join-dialog"]'), true);
+    await page.click('[data-testid="join-dialog"] button:not(.shequ-btn-primary)');
+    await page.waitForSelector('[data-testid="join-dialog"]', { state: 'detached' });
+    assert.equal(await page.textContent('[data-testid="totals"]'), before);
+    assert.equal(await page.evaluate(() => window.__loads.length), loads);
   });
 
   test('nothing left the machine, no errors, no CSP violations', () => {

@@ -306,7 +306,10 @@ Inputs:
   (matched by name) or GeoJSON plan files. Each Shapefile layer becomes a plan
   layer (community, compound, grid, barrier, service_center, street) by its
   name, geometry and columns; columns are recognised by Chinese and English
-  headers (名称/NAME/MC, 户数/HS, 规划户数/GHHS, 网格编码/WGBM, 两委人数, ...).
+  headers (名称/NAME/MC, 户数/HS, 规划户数/GHHS, 网格编码/WGBM, 两委人数, ...)
+  and by pinyin initials for each layer (SQBM/SQMC 社区, XQBM/XQMC 小区,
+  WGBM 网格, DLBM/DLMC 道路: a compound's SQBM is its community's code, not
+  its id). The mapping used is reported on stderr (note: … read as …).
 
 Layer map:
   --layer-map auto (default) uses the proposals; `--write-layer-map FILE`
@@ -328,11 +331,15 @@ Coordinate systems (--crs):
 
 Households (--households):
   A CSV (UTF-8 or GBK) or XLSX table; the header row is found (title rows
-  above it are fine), the key column (compound id or name) and the
-  households columns (户数, 规划户数) are recognised. Names match after
-  trimming and full-width to half-width; a 小区/花园 suffix is dropped only
-  when that is unambiguous. Unmatched rows, compounds without a row and
-  duplicates are listed on stderr.
+  above it are fine), the key column (compound id or name: 小区编号/XQBM,
+  小区名称/XQMC) and the households columns (户数/HS, 规划户数/GHHS) are
+  recognised. It is joined before the plan is checked, so the Shapefiles'
+  compounds may come without households (boundaries from the GIS office,
+  households from the housing bureau); compounds still without any are one
+  problem naming them all. Names match after trimming and full-width to
+  half-width; a 小区/花园 suffix is dropped only when that is unambiguous.
+  Unmatched rows, compounds without a row and duplicates are listed on
+  stderr.
 
 Exit codes:
   0  the plan was written (warnings on stderr)

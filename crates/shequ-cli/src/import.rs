@@ -3,7 +3,9 @@
 
 use std::path::Path;
 
-use shequ_import::{ImportErrors, ImportOptions, JoinOptions, KeyKind, LayerMapping, Level, Note};
+use shequ_import::{
+    HouseholdsTable, ImportErrors, ImportOptions, JoinOptions, KeyKind, LayerMapping, Level, Note,
+};
 
 use crate::args::{ImportArgs, KeyArg, Lang};
 use crate::input::{self, Source};
@@ -92,14 +94,28 @@ pub fn run(a: &ImportArgs, lang: Lang) -> Result<Outcome, Failure> {
     if !problems.is_empty() {
         return Err(Failure::Input(problems));
     }
+    // The households table goes in with the layers: the compounds may come
+    // without households and take theirs from it before the plan is checked.
     let files: Vec<(&str, &[u8])> = sources
         .iter()
+        .chain(&table)
         .map(|s| (s.name.as_str(), s.bytes.as_slice()))
         .collect();
     let opts = ImportOptions {
         layers,
         crs,
         only_listed: false,
+        households: table.as_ref().map(|t| HouseholdsTable {
+            file: t.name.clone(),
+            join: JoinOptions {
+                key: a.key.map(|k| match k {
+                    KeyArg::Id => KeyKind::Id,
+                    KeyArg::Name => KeyKind::Name,
+                }),
+                sheet: a.sheet.clone(),
+                ..Default::default()
+            },
+        }),
     };
     let imported =
         shequ_import::to_plan(&files, &opts).map_err(|e| Failure::Input(error_lines(&e, lang)))?;
@@ -117,21 +133,10 @@ pub fn run(a: &ImportArgs, lang: Lang) -> Result<Outcome, Failure> {
             )])
         })?;
     }
-    let mut plan = imported.plan;
-    if let Some(t) = &table {
-        let jo = JoinOptions {
-            key: a.key.map(|k| match k {
-                KeyArg::Id => KeyKind::Id,
-                KeyArg::Name => KeyKind::Name,
-            }),
-            sheet: a.sheet.clone(),
-            ..Default::default()
-        };
-        let joined = shequ_import::join::join_households(&plan, &t.name, &t.bytes, &jo)
-            .map_err(|e| Failure::Input(error_lines(&ImportErrors { errors: e, more: 0 }, lang)))?;
-        report_join(&joined.report, lang);
-        plan = joined.plan;
+    if let Some(r) = &imported.households {
+        report_join(r, lang);
     }
+    let plan = imported.plan;
     let text = shequ_core::export::to_geojson_string(&plan) + "\n";
     if input::is_stdin(&a.out) {
         crate::write_stdout(&text, lang)?;
@@ -193,20 +198,29 @@ fn report_join(r: &shequ_import::JoinReport, lang: Lang) {
         KeyKind::Id => lang.pick("编号", "id"),
         KeyKind::Name => lang.pick("名称", "name"),
     };
+    // Which columns were read: the mapping, to check and correct (--key).
+    let mut cols_zh = format!("列“{}”", r.key_column);
+    let mut cols_en = format!("column {:?}", r.key_column);
+    if let Some(c) = &r.households_column {
+        cols_zh.push_str(&format!("；户数取自“{c}”"));
+        cols_en.push_str(&format!("; households from {c:?}"));
+    }
+    if let Some(c) = &r.planned_column {
+        cols_zh.push_str(&format!("，规划户数取自“{c}”"));
+        cols_en.push_str(&format!(", planned households from {c:?}"));
+    }
     crate::stderr_line(&match lang {
         Lang::Zh => format!(
-            "shequ: {}：按{key}（列“{}”）匹配，更新小区 {} 个；未匹配的行 {} 行，没有对应行的小区 {} 个，重复 {} 处",
+            "shequ: {}：按{key}（{cols_zh}）匹配，更新小区 {} 个；未匹配的行 {} 行，没有对应行的小区 {} 个，重复 {} 处",
             r.file,
-            r.key_column,
             r.updated.len(),
             r.unmatched_rows.len(),
             r.compounds_without_row.len(),
             r.duplicates.len()
         ),
         Lang::En => format!(
-            "shequ: {}: joined by {key} (column {:?}): {} compounds updated; {} rows matched nothing, {} compounds have no row, {} duplicates",
+            "shequ: {}: joined by {key} ({cols_en}): {} compounds updated; {} rows matched nothing, {} compounds have no row, {} duplicates",
             r.file,
-            r.key_column,
             r.updated.len(),
             r.unmatched_rows.len(),
             r.compounds_without_row.len(),

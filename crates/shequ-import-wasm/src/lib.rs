@@ -29,8 +29,12 @@ pub fn inspect(name: &str, bytes: &[u8]) -> JsValue {
     to_js(&shequ_import::inspect(name, bytes))
 }
 
-/// Imports files `[{name, bytes}]` with `options` `{layers?, crs?, only_listed?}`:
-/// returns `{plan, mappings, notes}` with `plan` as GeoJSON text in the plan format.
+/// Imports files `[{name, bytes}]` with `options` `{layers?, crs?, only_listed?,
+/// households?}` (`households`: `{file, key?, key_column?, households_column?,
+/// planned_column?, sheet?}`, the households table among the files, joined to
+/// the compounds before the plan is checked): returns `{plan, mappings, notes,
+/// households}` with `plan` as GeoJSON text in the plan format and
+/// `households` the join's report (or `null`).
 #[wasm_bindgen(js_name = toPlan)]
 pub fn to_plan(files: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     #[derive(Deserialize)]
@@ -44,7 +48,10 @@ pub fn to_plan(files: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
             "toPlan expects [{{name, bytes: Uint8Array}}]: {e}"
         ))
     })?;
-    let opts: ImportOptions = options_from(options, "toPlan options {layers, crs, only_listed}")?;
+    let opts: ImportOptions = options_from(
+        options,
+        "toPlan options {layers, crs, only_listed, households}",
+    )?;
     let inputs: Vec<(&str, &[u8])> = files
         .iter()
         .map(|f| (f.name.as_str(), f.bytes.as_slice()))
@@ -55,11 +62,13 @@ pub fn to_plan(files: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
         plan: &'a str,
         mappings: &'a [shequ_import::LayerMapping],
         notes: &'a [shequ_import::Note],
+        households: Option<&'a shequ_import::JoinReport>,
     }
     Ok(to_js(&Out {
         plan: &imported.geojson,
         mappings: &imported.mappings,
         notes: &imported.notes,
+        households: imported.households.as_ref(),
     }))
 }
 

@@ -42,14 +42,19 @@ export interface TableInfo {
 export interface Inspection {
   file: string; format: "shapefile" | "table" | "geojson" | "unknown";
   layers: LayerInfo[]; table: TableInfo | null; notes: ImportNote[]; errors: ImportProblem[];
+  /** The properties each plan layer takes, most important first (what a column may be mapped to). */
+  targets: Record<PlanLayer, string[]>;
 }
 export interface ImportFile { name: string; bytes: Uint8Array }
-export interface ToPlanOptions { layers?: LayerMapping[]; crs?: Crs | null; only_listed?: boolean }
-export interface ToPlanResult { plan: string; mappings: LayerMapping[]; notes: ImportNote[] }
 export interface JoinOptions {
   key?: "id" | "name" | null; key_column?: string | null; households_column?: string | null;
   planned_column?: string | null; sheet?: string | null; header_row?: number | null;
 }
+/** A households table among the files given to toPlan (by name), joined before the plan is checked. */
+export interface HouseholdsTable extends JoinOptions { file: string }
+export interface ToPlanOptions { layers?: LayerMapping[]; crs?: Crs | null; only_listed?: boolean; households?: HouseholdsTable | null }
+/** Compounds still without households after the join are one ImportProblem, code "import.households_missing". */
+export interface ToPlanResult { plan: string; mappings: LayerMapping[]; notes: ImportNote[]; households: JoinReport | null }
 export interface JoinReport {
   file: string; sheet: string | null; header_row: number; columns: string[];
   key: "id" | "name"; key_column: string; households_column: string | null; planned_column: string | null;

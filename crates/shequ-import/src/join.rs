@@ -10,10 +10,10 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use shequ_core::model::Plan;
+use shequ_core::model::{Layer, Plan};
 
 use crate::error::{ImportError, Note};
-use crate::mapping::{recognise, whole_number};
+use crate::mapping::{recognise_for, whole_number};
 use crate::table::{cell_text, header_row, read_table, Table};
 use crate::text::{normalise, strip_suffix};
 
@@ -41,6 +41,18 @@ pub struct JoinOptions {
     pub sheet: Option<String>,
     /// The header's row number as the spreadsheet shows it (1-based); `None` finds it.
     pub header_row: Option<usize>,
+}
+
+/// A households table imported with the Shapefiles
+/// ([`crate::ImportOptions::households`]): which of the files it is, and how
+/// to join it (`{"file": "户数.csv", "key": "id"}`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct HouseholdsTable {
+    /// The table's name among the files given to [`crate::to_plan`].
+    pub file: String,
+    #[serde(flatten)]
+    pub join: JoinOptions,
 }
 
 /// A compound whose households changed.
@@ -128,6 +140,48 @@ pub fn join_table(
     table: &Table,
     opts: &JoinOptions,
 ) -> Result<Joined, Vec<ImportError>> {
+    let keys: Vec<CompoundKey> = plan
+        .compounds
+        .iter()
+        .map(|c| CompoundKey {
+            id: c.id.clone(),
+            name: c.name.clone(),
+            households: Some(c.households),
+            planned: c.planned_households,
+        })
+        .collect();
+    let (set, report) = join_keys(&keys, table, opts)?;
+    let mut plan = plan.clone();
+    for (c, (h, p)) in plan.compounds.iter_mut().zip(set) {
+        if let Some(h) = h {
+            c.households = h;
+        }
+        if let Some(p) = p {
+            c.planned_households = p;
+        }
+    }
+    Ok(Joined { plan, report })
+}
+
+/// A compound as a join sees it, before the plan is whole: its id, name and
+/// counts (`households: None` when its layer gave none).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompoundKey {
+    pub id: String,
+    pub name: String,
+    pub households: Option<u32>,
+    pub planned: u32,
+}
+
+/// Joins a table to compounds given by id and name: for each compound, the
+/// households and planned households the table gives it (`None`: left as
+/// they were), and the report.
+#[allow(clippy::type_complexity)]
+pub fn join_keys(
+    keys: &[CompoundKey],
+    table: &Table,
+    opts: &JoinOptions,
+) -> Result<(Vec<(Option<u32>, Option<u32>)>, JoinReport), Vec<ImportError>> {
     let file = table.file.as_str();
     let sheet = table.sheet.as_deref();
     let at = |e: ImportError| match sheet {
@@ -190,7 +244,7 @@ pub fn join_table(
             .enumerate()
             .filter(|(i, _)| !skip.contains(i))
             .filter_map(|(i, c)| {
-                recognise(c)
+                recognise_for(Layer::Compound, c)
                     .into_iter()
                     .find(|(t, _)| *t == target)
                     .map(|(_, conf)| (i, conf))
@@ -235,7 +289,7 @@ pub fn join_table(
     let id_col = best("id", &used);
     let name_col = best("name", &used);
     // Which key: as told, else the one matching more rows.
-    let index = Index::new(plan);
+    let index = Index::new(keys);
     let matches = |col: usize, kind: KeyKind| {
         data.iter()
             .filter(|(_, r)| {
@@ -287,7 +341,7 @@ pub fn join_table(
     };
     let mut notes = Vec::new();
     let mut errors = Vec::new();
-    let mut updated_plan = plan.clone();
+    let mut set: Vec<(Option<u32>, Option<u32>)> = vec![(None, None); keys.len()];
     let mut updated = Vec::new();
     let mut unmatched = Vec::new();
     let mut seen: HashMap<usize, usize> = HashMap::new(); // compound → first row
@@ -310,10 +364,7 @@ pub fn join_table(
                     None => duplicates.push(Duplicate {
                         key: key_text.clone(),
                         rows: vec![*row],
-                        compounds: candidates
-                            .iter()
-                            .map(|&c| plan.compounds[c].id.clone())
-                            .collect(),
+                        compounds: candidates.iter().map(|&c| keys[c].id.clone()).collect(),
                     }),
                 }
                 continue;
@@ -331,7 +382,7 @@ pub fn join_table(
             continue;
         }
         seen.insert(k, *row);
-        let c = &mut updated_plan.compounds[k];
+        let c = &keys[k];
         let mut read = |col: Option<usize>, what: &str, zh: &str| -> Option<u32> {
             let col = col?;
             let v = r.get(col).unwrap_or(&Value::Null);
@@ -362,13 +413,8 @@ pub fn join_table(
         };
         let hh = read(households_col, "households", "户数");
         let planned = read(planned_col, "planned households", "规划户数");
-        let before = (c.households, c.planned_households);
-        if let Some(h) = hh {
-            c.households = h;
-        }
-        if let Some(p) = planned {
-            c.planned_households = p;
-        }
+        set[k] = (hh, planned);
+        let before = (c.households.unwrap_or(0), c.planned);
         updated.push(Updated {
             compound_id: c.id.clone(),
             name: c.name.clone(),
@@ -376,9 +422,9 @@ pub fn join_table(
             key: key_text,
             matched_by: how,
             households_before: before.0,
-            households_after: c.households,
+            households_after: hh.unwrap_or(before.0),
             planned_before: before.1,
-            planned_after: c.planned_households,
+            planned_after: planned.unwrap_or(before.1),
         });
         if hh.is_none() && planned.is_none() {
             notes.push(at_note(
@@ -405,12 +451,11 @@ pub fn join_table(
                     .unwrap_or(&Value::Null),
             ),
             rows,
-            compounds: vec![plan.compounds[k].id.clone()],
+            compounds: vec![keys[k].id.clone()],
         });
     }
     duplicates.sort_by_key(|d| d.rows.first().copied());
-    let compounds_without_row = plan
-        .compounds
+    let compounds_without_row = keys
         .iter()
         .enumerate()
         .filter(|(i, _)| !seen.contains_key(i))
@@ -441,10 +486,7 @@ pub fn join_table(
         duplicates,
         notes,
     };
-    Ok(Joined {
-        plan: updated_plan,
-        report,
-    })
+    Ok((set, report))
 }
 
 fn at_note(file: &str, sheet: Option<&str>, en: String, zh: String) -> Note {
@@ -481,14 +523,14 @@ struct Index {
 }
 
 impl Index {
-    fn new(plan: &Plan) -> Index {
+    fn new(keys: &[CompoundKey]) -> Index {
         let mut ix = Index {
             by_id: HashMap::new(),
             by_id_norm: HashMap::new(),
             by_name: HashMap::new(),
             by_stem: HashMap::new(),
         };
-        for (i, c) in plan.compounds.iter().enumerate() {
+        for (i, c) in keys.iter().enumerate() {
             ix.by_id.insert(c.id.trim().to_string(), i);
             ix.by_id_norm.entry(normalise(&c.id)).or_default().push(i);
             let n = normalise(&c.name);

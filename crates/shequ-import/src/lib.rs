@@ -47,7 +47,7 @@ use shequ_core::model::Plan;
 
 pub use crs::{Crs, CrsGuess};
 pub use error::{ImportError, ImportErrors, Level, Note};
-pub use join::{JoinOptions, JoinReport, KeyKind};
+pub use join::{HouseholdsTable, JoinOptions, JoinReport, KeyKind};
 pub use mapping::{LayerMapping, LayerProposal};
 pub use plan::crs_option;
 use shp::{Limits, SourceLayer};
@@ -171,6 +171,9 @@ pub struct Inspection {
     pub table: Option<TableInfo>,
     pub notes: Vec<Note>,
     pub errors: Vec<ImportError>,
+    /// The properties each plan layer takes ([`mapping::targets`]): what a
+    /// column may be mapped to, for the page's mapping dialog.
+    pub targets: BTreeMap<&'static str, &'static [&'static str]>,
 }
 
 /// What a households table holds and how it would be joined.
@@ -196,6 +199,10 @@ pub fn inspect(name: &str, bytes: &[u8]) -> Inspection {
         table: None,
         notes: Vec::new(),
         errors: Vec::new(),
+        targets: shequ_core::model::Layer::ALL
+            .iter()
+            .map(|&l| (l.as_str(), mapping::targets(l)))
+            .collect(),
     };
     if table::is_table(name, bytes) {
         out.format = "table";
@@ -254,7 +261,7 @@ fn table_info(t: &table::Table) -> TableInfo {
         let best = columns
             .iter()
             .filter_map(|c| {
-                mapping::recognise(c)
+                mapping::recognise_for(shequ_core::model::Layer::Compound, c)
                     .into_iter()
                     .find(|(x, _)| *x == target)
                     .map(|(_, conf)| (c, conf))
@@ -328,6 +335,11 @@ pub struct ImportOptions {
     pub crs: Option<Crs>,
     /// Import only the listed layers.
     pub only_listed: bool,
+    /// A households table among the files, joined to the compounds before
+    /// the plan is checked: the Shapefiles' compounds may come without
+    /// households (the usual hand-over: boundaries from the GIS office,
+    /// households from the housing bureau).
+    pub households: Option<HouseholdsTable>,
 }
 
 /// The imported plan.
@@ -339,11 +351,40 @@ pub struct Imported {
     /// The mapping used for each source layer.
     pub mappings: Vec<LayerMapping>,
     pub notes: Vec<Note>,
+    /// What joining [`ImportOptions::households`] did.
+    pub households: Option<JoinReport>,
 }
 
 /// Imports zipped Shapefiles (and GeoJSON) into one plan.
 pub fn to_plan(files: &[(&str, &[u8])], opts: &ImportOptions) -> Result<Imported, ImportErrors> {
-    let sources = read_sources(files, &Limits::default())?;
+    let table = match &opts.households {
+        None => None,
+        Some(h) => {
+            let Some(&(name, bytes)) = files.iter().find(|f| f.0 == h.file) else {
+                let names: Vec<&str> = files.iter().map(|f| f.0).collect();
+                return Err(ImportErrors::from_vec(vec![ImportError::new(
+                    &h.file,
+                    "import.households_not_given",
+                    format!(
+                        "the households table is not among the files ({})",
+                        names.join(", ")
+                    ),
+                    format!("户数表不在所给文件中（{}）", names.join("、")),
+                    "give the table with the Shapefiles, under the name the options use",
+                    "请把户数表与 Shapefile 一起提供，文件名与选项中的一致",
+                )]));
+            };
+            let t = table::read_table(name, bytes, h.join.sheet.as_deref())
+                .map_err(|e| ImportErrors::from_vec(vec![e]))?;
+            Some((t, &h.join))
+        }
+    };
+    let layer_files: Vec<(&str, &[u8])> = files
+        .iter()
+        .copied()
+        .filter(|f| opts.households.as_ref().is_none_or(|h| h.file != f.0))
+        .collect();
+    let sources = read_sources(&layer_files, &Limits::default())?;
     let mut notes = sources.notes;
     let mut chosen: Vec<(&SourceLayer, LayerMapping)> = Vec::new();
     let mut errors = Vec::new();
@@ -410,7 +451,8 @@ pub fn to_plan(files: &[(&str, &[u8])], opts: &ImportOptions) -> Result<Imported
         if m.swap_xy.is_none() {
             m.swap_xy = Some(guess.swap_xy);
         }
-        if m.layer.is_some() {
+        if let Some(layer) = m.layer {
+            notes.push(mapping_note(l, &m, layer, opts.households.as_ref()));
             if let Some(c) = &m.crs {
                 notes.push(Note::info(
                     "crs.used",
@@ -423,16 +465,66 @@ pub fn to_plan(files: &[(&str, &[u8])], opts: &ImportOptions) -> Result<Imported
         }
         chosen.push((l, m));
     }
-    let (plan, core_notes) =
-        plan::build(&chosen, &sources.geojson, &mut notes).map_err(ImportErrors::from_vec)?;
-    notes.extend(core_notes);
+    let built = plan::build(
+        &chosen,
+        &sources.geojson,
+        table.as_ref().map(|(t, o)| (t, *o)),
+        &mut notes,
+    )
+    .map_err(ImportErrors::from_vec)?;
+    notes.extend(built.notes);
+    let (plan, households) = match (built.join, &table) {
+        // No Shapefile compounds: the table goes to the plan's (GeoJSON) ones.
+        (None, Some((t, o))) => {
+            let j = join::join_table(&built.plan, t, o).map_err(ImportErrors::from_vec)?;
+            (j.plan, Some(j.report))
+        }
+        (report, _) => (built.plan, report),
+    };
     let geojson = shequ_core::export::to_geojson_string(&plan);
     Ok(Imported {
         plan,
         geojson,
         mappings: chosen.into_iter().map(|(_, m)| m).collect(),
         notes,
+        households,
     })
+}
+
+/// "Read as the compound layer: id ← XQBM, name ← XQMC; households from 户数.csv."
+fn mapping_note(
+    l: &SourceLayer,
+    m: &LayerMapping,
+    layer: shequ_core::model::Layer,
+    table: Option<&HouseholdsTable>,
+) -> Note {
+    let fields = |sep: &str| {
+        mapping::targets(layer)
+            .iter()
+            .filter_map(|t| m.fields.get(*t).map(|c| format!("{t} ← {c}")))
+            .collect::<Vec<_>>()
+            .join(sep)
+    };
+    let (mut en, mut zh) = (
+        format!("read as the {} layer: {}", layer.as_str(), fields(", ")),
+        format!("按 {} 图层读取：{}", layer.as_str(), fields("，")),
+    );
+    let mapped: Vec<&String> = m.fields.values().collect();
+    let kept: Vec<&str> = l
+        .fields
+        .iter()
+        .map(|f| f.name.as_str())
+        .filter(|n| !mapped.iter().any(|c| c.as_str() == *n))
+        .collect();
+    if !kept.is_empty() {
+        en.push_str(&format!("; kept as properties: {}", kept.join(", ")));
+        zh.push_str(&format!("；其余字段作为属性保留：{}", kept.join("、")));
+    }
+    if let Some(t) = table.filter(|_| layer == shequ_core::model::Layer::Compound) {
+        en.push_str(&format!("; households from {}", t.file));
+        zh.push_str(&format!("；户数取自 {}", t.file));
+    }
+    Note::info("import.mapping", &l.file, Some(&l.entry), en, zh)
 }
 
 /// Joins a households table to a plan given as GeoJSON text.

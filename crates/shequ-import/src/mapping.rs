@@ -319,8 +319,25 @@ pub fn recognise(header: &str) -> Vec<(&'static str, f64)> {
     if has("网格") && (has("编码") || has("编号") || has("代码")) {
         partial("code", 0.7);
     }
-    if has("名称") || key.ends_with("MC") && key.len() <= 6 {
+    if has("名称") {
         partial("name", 0.6);
+    }
+    // Pinyin initials, as GIS offices name dBase columns (10 bytes at most):
+    // …BM/…BH/…DM (编码/编号/代码) ids, …MC (名称) names, …HS (户数)
+    // households, GHHS/ZJHS/NJHS (规划/在建/拟建户数) planned ones.
+    if let Some(stem) = pinyin(&key) {
+        for (suffix, target) in [("BM", "id"), ("BH", "id"), ("DM", "id"), ("MC", "name")] {
+            if stem.ends_with(suffix) {
+                partial(target, 0.85);
+            }
+        }
+        if stem.ends_with("HS") {
+            if ["GH", "ZJ", "NJ"].iter().any(|p| stem.starts_with(p)) {
+                partial("planned_households", 0.85);
+            } else {
+                partial("households", 0.85);
+            }
+        }
     }
     if has("编号") || has("编码") || has("代码") {
         partial("id", 0.5);
@@ -338,10 +355,95 @@ pub fn recognise(header: &str) -> Vec<(&'static str, f64)> {
     out
 }
 
+/// A header of pinyin initials (`XQBM`, `SQMC`, `GHHS`): 2–8 ASCII letters.
+fn pinyin(key: &str) -> Option<&str> {
+    (key.len() >= 2 && key.len() <= 8 && key.bytes().all(|b| b.is_ascii_uppercase())).then_some(key)
+}
+
+/// The plan layer a header's prefix names, in Chinese (`小区名称`) or pinyin
+/// initials (`XQMC`): a compound layer's `SQBM` is its community's code, not
+/// the compound's id.
+pub fn header_layer(header: &str) -> Option<Layer> {
+    let key = header_key(header);
+    const CHINESE: &[(&str, Layer)] = &[
+        ("小区", Layer::Compound),
+        ("社区", Layer::Community),
+        ("居委", Layer::Community),
+        ("网格", Layer::Grid),
+        ("道路", Layer::Barrier),
+        ("河流", Layer::Barrier),
+        ("河道", Layer::Barrier),
+        ("街巷", Layer::Barrier),
+        ("巷道", Layer::Barrier),
+        ("服务中心", Layer::ServiceCenter),
+        ("党群", Layer::ServiceCenter),
+        ("中心", Layer::ServiceCenter),
+        ("街道", Layer::Street),
+        ("乡镇", Layer::Street),
+    ];
+    if let Some((_, l)) = CHINESE.iter().find(|(p, _)| key.starts_with(p)) {
+        return Some(*l);
+    }
+    const PINYIN: &[(&str, Layer)] = &[
+        ("XQ", Layer::Compound),
+        ("SQ", Layer::Community),
+        ("JWH", Layer::Community),
+        ("WG", Layer::Grid),
+        ("DL", Layer::Barrier),
+        ("HL", Layer::Barrier),
+        ("HD", Layer::Barrier),
+        ("XD", Layer::Barrier),
+        ("FWZX", Layer::ServiceCenter),
+        ("DQ", Layer::ServiceCenter),
+        ("ZX", Layer::ServiceCenter),
+        ("JD", Layer::Street),
+        ("XZ", Layer::Street),
+    ];
+    let stem = pinyin(&key)?;
+    // The prefix names a layer only before a known ending (`XQBM`, not `XQ`).
+    let rest = |p: &str| stem.strip_prefix(p).filter(|r| r.len() >= 2);
+    PINYIN
+        .iter()
+        .find(|(p, _)| rest(p).is_some())
+        .map(|(_, l)| *l)
+}
+
+/// [`recognise`] for a column of `layer`: an id or name column prefixed for
+/// another layer (`SQBM` in the compounds, `小区名称` in the communities) is
+/// not this layer's id or name — but in the communities, a centre's id is
+/// the community's `service_center`; one prefixed for this layer is
+/// preferred.
+pub fn recognise_for(layer: Layer, header: &str) -> Vec<(&'static str, f64)> {
+    let mut out = recognise(header);
+    let Some(own) = header_layer(header) else {
+        return out;
+    };
+    let id = out.iter().find(|(t, _)| *t == "id").map(|(_, c)| *c);
+    out.retain_mut(|(t, c)| {
+        if !matches!(*t, "id" | "name") {
+            return true;
+        }
+        if own == layer {
+            *c = (*c + 0.05).min(1.0);
+            true
+        } else {
+            false
+        }
+    });
+    if let (Layer::Community, Layer::ServiceCenter, Some(c)) = (layer, own, id) {
+        if !out.iter().any(|(t, _)| *t == "service_center") {
+            out.push(("service_center", c.min(0.7)));
+        }
+    }
+    out.sort_by(|a, b| b.1.total_cmp(&a.1));
+    out
+}
+
 /// Columns for each property of `layer`: each column used once (a grid's
 /// code may double as its id).
 pub fn guess_fields(layer: Layer, columns: &[String]) -> Vec<FieldGuess> {
-    let scored: Vec<Vec<(&'static str, f64)>> = columns.iter().map(|c| recognise(c)).collect();
+    let scored: Vec<Vec<(&'static str, f64)>> =
+        columns.iter().map(|c| recognise_for(layer, c)).collect();
     let mut used = vec![false; columns.len()];
     let mut out: Vec<FieldGuess> = Vec::new();
     for &target in targets(layer) {
@@ -361,8 +463,10 @@ pub fn guess_fields(layer: Layer, columns: &[String]) -> Vec<FieldGuess> {
             });
         }
     }
-    if layer == Layer::Grid && !out.iter().any(|g| g.target == "id") {
+    // A grid cell's code is a better id than a record number (OBJECTID).
+    if layer == Layer::Grid && !out.iter().any(|g| g.target == "id" && g.confidence >= 0.5) {
         if let Some(code) = out.iter().find(|g| g.target == "code").cloned() {
+            out.retain(|g| g.target != "id");
             out.push(FieldGuess {
                 target: "id",
                 column: code.column,
@@ -405,13 +509,35 @@ pub fn guess_layer(name: &str, geometry: GeometryKind, columns: &[String]) -> (O
             .iter()
             .any(|c| recognise(c).iter().any(|(x, conf)| *x == t && *conf >= 0.6))
     };
+    // The layer its id and name columns are prefixed for (`XQBM`, `小区名称`);
+    // a layer also carries its parents' codes (a compound's `SQBM`), so the
+    // most detailed layer named wins.
+    let by_columns = [
+        Layer::Compound,
+        Layer::Grid,
+        Layer::ServiceCenter,
+        Layer::Barrier,
+        Layer::Community,
+        Layer::Street,
+    ]
+    .into_iter()
+    .filter(|&l| fits(l))
+    .find(|&l| {
+        columns.iter().any(|c| {
+            header_layer(c) == Some(l)
+                && recognise_for(l, c)
+                    .iter()
+                    .any(|(t, conf)| matches!(*t, "id" | "name") && *conf >= 0.6)
+        })
+    });
     match named {
         Some(l) if fits(l) => (Some(l), 0.9),
         _ => match geometry {
             GeometryKind::Polyline => (Some(Layer::Barrier), 0.7),
             GeometryKind::Point if has_col("households") => (Some(Layer::Compound), 0.7),
-            GeometryKind::Point => (Some(Layer::ServiceCenter), 0.4),
             GeometryKind::Polygon if has_col("households") => (Some(Layer::Compound), 0.6),
+            _ if by_columns.is_some() => (by_columns, 0.6),
+            GeometryKind::Point => (Some(Layer::ServiceCenter), 0.4),
             GeometryKind::Polygon if has_col("code") => (Some(Layer::Grid), 0.6),
             GeometryKind::Polygon => (Some(Layer::Community), 0.3),
             _ => (None, 0.0),
@@ -569,6 +695,87 @@ mod tests {
         let g = guess_fields(Layer::Community, &cols(&["社区名称", "两委人数", "ＩＤ"]));
         assert!(g.iter().any(|g| g.target == "id" && g.column == "ＩＤ"));
         assert!(g.iter().any(|g| g.target == "committee_size"));
+    }
+
+    #[test]
+    fn pinyin_initials_name_each_layer_its_own_id_and_name() {
+        let m = |layer, c: &[&str]| -> BTreeMap<&'static str, String> {
+            guess_fields(layer, &cols(c))
+                .into_iter()
+                .map(|g| (g.target, g.column))
+                .collect()
+        };
+        let want = |p: &[(&'static str, &str)]| -> BTreeMap<&'static str, String> {
+            p.iter().map(|(t, c)| (*t, c.to_string())).collect()
+        };
+        // A compound layer carries its community's SQBM/SQMC: not its own.
+        assert_eq!(
+            m(
+                Layer::Compound,
+                &["OBJECTID", "SQBM", "SQMC", "XQBM", "XQMC", "HS", "GHHS"]
+            ),
+            want(&[
+                ("id", "XQBM"),
+                ("name", "XQMC"),
+                ("households", "HS"),
+                ("planned_households", "GHHS")
+            ])
+        );
+        assert_eq!(
+            m(Layer::Community, &["JDMC", "SQBM", "SQMC", "ZXBM"]),
+            want(&[("id", "SQBM"), ("name", "SQMC"), ("service_center", "ZXBM")])
+        );
+        assert_eq!(
+            m(Layer::Grid, &["OBJECTID", "SQBM", "WGBM", "WGMC"]),
+            want(&[("code", "WGBM"), ("id", "WGBM")])
+        );
+        assert_eq!(
+            m(Layer::Barrier, &["DLBM", "DLMC", "DLLX"]),
+            want(&[("id", "DLBM"), ("name", "DLMC"), ("kind", "DLLX")])
+        );
+        assert_eq!(
+            m(Layer::ServiceCenter, &["SQBM", "ZXBH", "ZXMC"]),
+            want(&[("id", "ZXBH"), ("name", "ZXMC")])
+        );
+        // Chinese prefixes the same way; lower case and full width as written.
+        assert_eq!(
+            m(
+                Layer::Compound,
+                &["社区名称", "小区名称", "ｘｑｂｍ", "jmhs"]
+            ),
+            want(&[
+                ("id", "ｘｑｂｍ"),
+                ("name", "小区名称"),
+                ("households", "jmhs")
+            ])
+        );
+        assert_eq!(header_layer("XQ"), None, "a prefix alone names nothing");
+        assert_eq!(header_layer("NAME"), None);
+        assert!(
+            recognise("SHAPE_AREA").is_empty() && recognise("OBJECTID").iter().all(|r| r.1 < 0.5)
+        );
+    }
+
+    #[test]
+    fn layers_are_guessed_from_pinyin_columns_when_the_name_says_nothing() {
+        let g = |geom, c: &[&str]| guess_layer("图层1", geom, &cols(c)).0;
+        assert_eq!(
+            g(GeometryKind::Polygon, &["XQBM", "XQMC", "SQBM"]),
+            Some(Layer::Compound)
+        );
+        assert_eq!(g(GeometryKind::Point, &["XQMC"]), Some(Layer::Compound));
+        assert_eq!(
+            g(GeometryKind::Polygon, &["WGBM", "SQBM"]),
+            Some(Layer::Grid)
+        );
+        assert_eq!(
+            g(GeometryKind::Polygon, &["SQBM", "SQMC", "JDMC"]),
+            Some(Layer::Community)
+        );
+        assert_eq!(
+            g(GeometryKind::Point, &["ZXMC", "SQBM"]),
+            Some(Layer::ServiceCenter)
+        );
     }
 
     #[test]

@@ -12,8 +12,10 @@ use shequ_core::model::{Layer, Plan};
 
 use crate::crs::{Crs, Transformer};
 use crate::error::{ImportError, Note};
+use crate::join::{self, CompoundKey, JoinOptions, JoinReport, KeyKind};
 use crate::mapping::{self, LayerMapping};
 use crate::shp::{GeometryKind, SourceLayer};
+use crate::table::Table;
 
 /// Where a generated feature came from.
 #[derive(Debug, Clone)]
@@ -27,12 +29,24 @@ struct Origin {
     columns: BTreeMap<String, String>,
 }
 
+/// The plan built, the loader's notes, and the households join if one was made.
+pub(crate) struct Built {
+    pub plan: Plan,
+    pub notes: Vec<Note>,
+    pub join: Option<JoinReport>,
+}
+
 /// Features of every mapped layer, plus GeoJSON inputs, loaded as one plan.
+/// A households table is joined to the Shapefiles' compounds before the
+/// plan is loaded, so that compounds whose layer has no households column
+/// get theirs from it; those still without any are one problem, naming
+/// them all.
 pub(crate) fn build(
     layers: &[(&SourceLayer, LayerMapping)],
     geojson: &[(String, Vec<u8>)],
+    households: Option<(&Table, &JoinOptions)>,
     notes: &mut Vec<Note>,
-) -> Result<(Plan, Vec<Note>), Vec<ImportError>> {
+) -> Result<Built, Vec<ImportError>> {
     let mut features = Vec::new();
     let mut origins = Vec::new();
     let mut errors = Vec::new();
@@ -64,6 +78,53 @@ pub(crate) fn build(
             "export the layers again with their features (the .shp, .shx and .dbf together), and map at least the community layer",
             "请重新导出包含要素的图层（.shp、.shx、.dbf 一起），并至少对应社区图层",
         )]);
+    }
+    let compounds: Vec<usize> = (0..origins.len())
+        .filter(|&i| origins[i].layer == Layer::Compound)
+        .collect();
+    let mut join = None;
+    if let Some((table, opts)) = households.filter(|_| !compounds.is_empty()) {
+        let keys: Vec<CompoundKey> = compounds
+            .iter()
+            .map(|&i| {
+                let count = |k: &str| {
+                    prop(&features[i], k)
+                        .and_then(mapping::whole_number)
+                        .and_then(|n| u32::try_from(n).ok())
+                };
+                CompoundKey {
+                    id: prop_text(&features[i], "id").to_string(),
+                    name: prop_text(&features[i], "name").to_string(),
+                    households: count("households"),
+                    planned: count("planned_households").unwrap_or(0),
+                }
+            })
+            .collect();
+        let (set, report) = join::join_keys(&keys, table, opts)?;
+        for (&i, (h, p)) in compounds.iter().zip(set) {
+            let props = features[i].properties.get_or_insert_with(JsonObject::new);
+            if let Some(h) = h {
+                props.insert("households".into(), json!(h));
+            }
+            if let Some(p) = p {
+                props.insert("planned_households".into(), json!(p));
+            }
+        }
+        join = Some(report);
+    }
+    // Compounds still without households: one problem naming them all; 0
+    // meanwhile, so that the loader reports every other problem too.
+    let missing: Vec<usize> = compounds
+        .iter()
+        .copied()
+        .filter(|&i| prop(&features[i], "households").is_none_or(Value::is_null))
+        .collect();
+    let missing_error = (!missing.is_empty())
+        .then(|| missing_households(&missing, &features, &origins, layers, join.as_ref()));
+    for &i in &missing {
+        if let Some(p) = features[i].properties.as_mut() {
+            p.insert("households".into(), json!(0));
+        }
     }
     let fc = FeatureCollection {
         bbox: None,
@@ -112,15 +173,23 @@ pub(crate) fn build(
                     )
                 })
                 .collect();
-            Ok((loaded.plan, core_notes))
+            match missing_error {
+                Some(e) => Err(vec![e]),
+                None => Ok(Built {
+                    plan: loaded.plan,
+                    notes: core_notes,
+                    join,
+                }),
+            }
         }
         Err(e) => {
             let fallback = layers.first().map_or(NAME, |(l, _)| l.file.as_str());
-            let mut out: Vec<ImportError> = e
-                .errors
-                .iter()
-                .map(|le| translate(le, NAME, fallback, &origins))
-                .collect();
+            let mut out: Vec<ImportError> = missing_error.into_iter().collect();
+            out.extend(
+                e.errors
+                    .iter()
+                    .map(|le| translate(le, NAME, fallback, &origins)),
+            );
             if e.more > 0 {
                 if let Some(last) = out.last_mut() {
                     last.problem_en
@@ -132,6 +201,145 @@ pub(crate) fn build(
             Err(out)
         }
     }
+}
+
+fn prop<'a>(f: &'a Feature, key: &str) -> Option<&'a Value> {
+    f.properties.as_ref()?.get(key)
+}
+
+fn prop_text<'a>(f: &'a Feature, key: &str) -> &'a str {
+    prop(f, key).and_then(Value::as_str).unwrap_or("")
+}
+
+/// The one problem for every compound without households (feature indices
+/// `missing`): where they are, why they have none, and the fix.
+fn missing_households(
+    missing: &[usize],
+    features: &[Feature],
+    origins: &[Origin],
+    layers: &[(&SourceLayer, LayerMapping)],
+    join: Option<&JoinReport>,
+) -> ImportError {
+    let first = &origins[missing[0]];
+    let one_layer = missing
+        .iter()
+        .all(|&i| origins[i].file == first.file && origins[i].shp == first.shp);
+    // Every compound without: a few name the layer; else each one counts.
+    let all = missing.len()
+        == origins
+            .iter()
+            .filter(|o| o.layer == Layer::Compound)
+            .count();
+    let shown = if all && join.is_none() { 5 } else { 30 };
+    let item = |i: usize, zh: bool| {
+        let o = &origins[i];
+        let text = |k: &str| prop_text(&features[i], k);
+        let place = match (one_layer, zh) {
+            (true, false) => format!("record {}", o.record),
+            (true, true) => format!("第 {} 条记录", o.record),
+            (false, false) => format!("{} record {}", o.shp, o.record),
+            (false, true) => format!("{} 第 {} 条记录", o.shp, o.record),
+        };
+        let name = text("name");
+        if name.is_empty() {
+            format!("{place} {}", text("id"))
+        } else {
+            format!("{place} {} {name}", text("id"))
+        }
+    };
+    let list = |zh: bool| {
+        let mut v: Vec<String> = missing.iter().take(shown).map(|&i| item(i, zh)).collect();
+        if missing.len() > shown {
+            v.push(if zh {
+                format!("另有 {} 个", missing.len() - shown)
+            } else {
+                format!("and {} more", missing.len() - shown)
+            });
+        }
+        v.join(if zh { "；" } else { "; " })
+    };
+    // The households column of the first layer concerned, if one was mapped.
+    let column = layers
+        .iter()
+        .find(|(l, _)| l.file == first.file && l.entry == first.shp)
+        .and_then(|(_, m)| m.fields.get("households").cloned());
+    let n = missing.len();
+    let (why_en, why_zh, fix_en, fix_zh) = match (join, &column) {
+        (Some(r), _) => {
+            let key_en = match r.key {
+                KeyKind::Id => "id",
+                KeyKind::Name => "name",
+            };
+            let key_zh = match r.key {
+                KeyKind::Id => "编号",
+                KeyKind::Name => "名称",
+            };
+            let unmatched = r.unmatched_rows.len();
+            let (more_en, more_zh) = if unmatched > 0 {
+                (
+                    format!("; {unmatched} row(s) of it matched no compound: check how their keys are written"),
+                    format!("；表中另有 {unmatched} 行未匹配到小区：请核对其写法"),
+                )
+            } else {
+                (String::new(), String::new())
+            };
+            (
+                format!(
+                    "the households table {} gives them none (joined by {key_en}, column {:?}{more_en})",
+                    r.file, r.key_column
+                ),
+                format!(
+                    "户数表 {} 中没有它们的户数（按{key_zh}匹配，列“{}”{more_zh}）",
+                    r.file, r.key_column
+                ),
+                format!(
+                    "add a row for each of them to {} with its {key_en} as listed here and its households (0 if no one lives there yet), or choose another key column",
+                    r.file
+                ),
+                format!(
+                    "请在 {} 中为每个小区添加一行，{key_zh}与此处所列一致，并填写户数（尚无住户填 0），或改选匹配列",
+                    r.file
+                ),
+            )
+        }
+        (None, Some(col)) => (
+            format!("their households cells (column {col:?}) are empty"),
+            format!("其户数（字段“{col}”）为空"),
+            "fill in their households (0 if no one lives there yet), or give the households table (CSV/XLSX, by compound id or name) with the Shapefiles: --households 户数.csv on the command line; in the page, pick it together with the zip".to_string(),
+            "请填写其户数（尚无住户填 0），或同时提供户数表（CSV/XLSX，按小区编号或名称）：命令行用 --households 户数.csv；网页中与压缩包一起选择".to_string(),
+        ),
+        (None, None) => (
+            "the compound layer has no households column".to_string(),
+            "小区图层没有户数字段".to_string(),
+            "give the households table (CSV/XLSX with a row per compound: its id or name, 户数 and optionally 规划户数) with the Shapefiles: --households 户数.csv on the command line; in the page, pick it together with the zip. Or map the column that holds households".to_string(),
+            "请同时提供户数表（CSV/XLSX，每个小区一行：小区编号或名称、户数，可含规划户数）：命令行用 --households 户数.csv；网页中与压缩包一起选择。或指定存放户数的字段".to_string(),
+        ),
+    };
+    let mut e = ImportError::new(
+        &first.file,
+        "import.households_missing",
+        format!(
+            "{n} compound(s) have no households — {why_en}: {}",
+            list(false)
+        ),
+        format!("{n} 个小区没有户数——{why_zh}：{}", list(true)),
+        fix_en,
+        fix_zh,
+    );
+    if one_layer {
+        e = e.entry(if first.dbf.is_empty() {
+            &first.shp
+        } else {
+            &first.dbf
+        });
+        if n == 1 {
+            e = e.record(first.record);
+        }
+    }
+    e.field(&match &column {
+        Some(col) => format!("{col} → households"),
+        None => "households".to_string(),
+    })
 }
 
 fn translate(le: &LoadError, name: &str, fallback: &str, origins: &[Origin]) -> ImportError {

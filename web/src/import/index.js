@@ -4,23 +4,23 @@
 // such a file arrives. The user checks the guesses in a dialog — the layer of
 // each Shapefile layer, the column of each property, the coordinate system,
 // the join key of a table — and the plan then loads through the component's
-// own path: if anything fails, the current plan stays as it is.
+// own path: if anything fails, the current plan stays as it is. A households
+// table picked with the Shapefiles goes into the import itself (the GIS
+// office's compounds often have no households column): the importer joins it
+// before checking the plan, and names in one problem the compounds it leaves
+// without households. Which column is which is the importer's guess
+// (crates/shequ-import/src/mapping.rs), never recomputed here.
 import { el, fill } from '../dom.js';
-import { pick, t } from '../i18n.js';
+import { addStrings, pick, t } from '../i18n.js';
 import { dialog } from '../ui/dialog.js';
 import { PLAN_LAYERS, problemList, showLoadError } from '../io.js';
 import { isTrap } from '../engine.js';
 import { storedZip } from './zip.js';
 
-/** Properties each plan layer takes (crates/shequ-import/src/mapping.rs `targets`). */
-export const TARGETS = {
-  community: ['id', 'name', 'kind', 'committee_size', 'full_time_staff', 'service_center'],
-  compound: ['id', 'name', 'households', 'planned_households', 'property_management'],
-  grid: ['code', 'id'],
-  barrier: ['id', 'name', 'kind'],
-  service_center: ['id', 'name', 'floor_area_m2'],
-  street: ['id', 'name'],
-};
+// Strings only this module shows (kept out of the start-up dictionary).
+addStrings({
+  import_from_table: ['— 取自户数表 {file} —', '— from the households table {file} —'],
+});
 
 const SHP_PART = /\.(shp|shx|dbf|prj|cpg)$/i;
 const TABLE = /\.(csv|tsv|xlsx|xlsm|xls|ods)$/i;
@@ -97,15 +97,44 @@ export async function importFiles(app, files) {
 
   try {
     let plan, name, notes = [];
+    const joined = [], counts = [];
+    const tableInfo = (tbl) => {
+      const info = guard(() => mod.inspect(tbl.name, tbl.bytes));
+      if (info.errors.length || !info.table) throw Object.assign(new Error(tbl.name), { name: 'ImportError', errors: info.errors });
+      return info.table;
+    };
+    const say = (report, file) => {
+      // Matched rows whose counts the plan already has change nothing.
+      const changed = report.updated.filter((u) => u.households_after !== u.households_before || u.planned_after !== u.planned_before);
+      joined.push(changed.length ? t('import_joined', { n: changed.length, file }) : t('import_unchanged', { file }));
+      notes = notes.concat(report.notes);
+      return changed;
+    };
     if (sources.length) {
       const seen = sources.map((f) => ({ f, info: guard(() => mod.inspect(f.name, f.bytes)) }));
+      const files = [...sources, ...plans];
+      // The first table is joined in the import, before the plan is checked.
+      const tbl = tables.shift();
+      const info = tbl && tableInfo(tbl);
       busy.remove();
       const errors = seen.flatMap((s) => s.info.errors);
       if (errors.length) return failed(app, { errors, message: errors[0].message_en });
-      const result = await mappingDialog(app, mod, seen, [...sources, ...plans]);
-      if (!result) return false;
-      ({ plan, notes } = result);
-      name = [...sources, ...plans].map((f) => f.name).join(' + ');
+      const withTable = (layers, opts) => guard(() => mod.toPlan([...files, tbl], { layers, only_listed: true, households: { file: tbl.name, ...opts } }));
+      const mapped = await mappingDialog(app, mod, seen, files, tbl && ((layers) => withTable(layers, {})), tbl?.name);
+      if (!mapped) return false;
+      let result = mapped.result;
+      if (tbl) {
+        const r = await joinDialog(app, (opts) => {
+          const out = withTable(mapped.layers, opts);
+          return { ...out, report: out.households };
+        }, tbl, info, mapped);
+        if (!r) return false;
+        result = r;
+        say(r.report, tbl.name);
+      }
+      plan = result.plan;
+      notes = notes.concat(result.notes);
+      name = files.map((f) => f.name).join(' + ');
     } else if (plans.length) {
       if (plans.length === 1) plan = new TextDecoder().decode(plans[0].bytes);
       else ({ plan, notes } = guard(() => mod.toPlan(plans, {})));
@@ -118,19 +147,14 @@ export async function importFiles(app, files) {
       app.toast(t('import_table_needs_plan'), 'warn', 10000, 'toast-table-needs-plan');
       return false;
     }
-    const joined = [], counts = [];
     busy.remove();
     for (const tbl of tables) {
-      const info = guard(() => mod.inspect(tbl.name, tbl.bytes));
-      if (info.errors.length || !info.table) return failed(app, { errors: info.errors, message: tbl.name });
-      const r = await joinDialog(app, mod, plan, tbl, info.table);
+      const info = tableInfo(tbl);
+      const before = plan;
+      const r = await joinDialog(app, (opts) => mod.joinHouseholds(before, tbl.name, tbl.bytes, opts), tbl, info);
       if (!r) return false;
       plan = r.plan;
-      // Matched rows whose counts the plan already has change nothing.
-      const changed = r.report.updated.filter((u) => u.households_after !== u.households_before || u.planned_after !== u.planned_before);
-      joined.push(changed.length ? t('import_joined', { n: changed.length, file: tbl.name }) : t('import_unchanged', { file: tbl.name }));
-      notes = notes.concat(r.report.notes);
-      for (const u of changed) counts.push({ id: u.compound_id, households: u.households_after, planned_households: u.planned_after });
+      for (const u of say(r.report, tbl.name)) counts.push({ id: u.compound_id, households: u.households_after, planned_households: u.planned_after });
     }
     if (name == null) {
       // Into the plan being edited: one undoable edit; the history and the
@@ -208,7 +232,7 @@ export function crsWarning(bbox, code, swap) {
 
 const sampleText = (f) => (f.samples?.length ? ' — ' + f.samples.slice(0, 2).map(String).join('、').slice(0, 40) : '');
 
-function layerRow(file, L, notes) {
+function layerRow(file, L, notes, targets, tableName) {
   const id = L.entry;
   const layerSel = el('select', { testid: `import-layer-of-${id}` },
     el('option', { value: '', text: t('import_skip') }),
@@ -223,9 +247,10 @@ function layerRow(file, L, notes) {
     sels.clear();
     const layer = layerSel.value;
     if (!layer) return fill(fieldsBox);
-    fill(fieldsBox, el('table', { class: 'shequ-table shequ-import-map' }, el('tbody', null, TARGETS[layer].map((target) => {
+    fill(fieldsBox, el('table', { class: 'shequ-table shequ-import-map' }, el('tbody', null, (targets[layer] ?? []).map((target) => {
       const sel = el('select', { testid: `import-field-${id}-${target}`, 'aria-label': t('prop_' + target) },
-        el('option', { value: '', text: t('import_unmapped') }),
+        // Unmapped households of compounds come from the table picked with them.
+        el('option', { value: '', text: tableName && layer === 'compound' && /households$/.test(target) ? t('import_from_table', { file: tableName }) : t('import_unmapped') }),
         L.fields.map((f) => el('option', { value: f.name, text: f.name + sampleText(f), selected: chosen.get(target) === f.name })));
       sel.addEventListener('change', () => chosen.set(target, sel.value));
       sels.set(target, sel);
@@ -266,11 +291,17 @@ function layerRow(file, L, notes) {
   };
 }
 
-function mappingDialog(app, mod, seen, files) {
+/**
+ * The layers, fields and coordinate systems, checked by importing. With a
+ * households table (`withTable(layers)` imports with it), compounds it leaves
+ * without households are for the table's dialog to show: resolves with
+ * `{layers, result}` or, then, `{layers, error}`; null when cancelled.
+ */
+function mappingDialog(app, mod, seen, files, withTable, tableName) {
   const rows = [];
   const fileNotes = [];
   for (const { f, info } of seen) {
-    for (const L of info.layers) rows.push(layerRow(f, L, info.notes));
+    for (const L of info.layers) rows.push(layerRow(f, L, info.notes, info.targets, tableName));
     fileNotes.push(...info.notes.filter((n) => !n.code.startsWith('crs.')).map((n) => pick(n, 'message')));
   }
   const problems = el('div', { class: 'shequ-import-problems', testid: 'import-problems' });
@@ -289,10 +320,15 @@ function mappingDialog(app, mod, seen, files) {
       if (!rows.some((r) => r.layer())) return say(t('import_nothing'));
       const missing = rows.find((r) => r.layer() && !r.crs());
       if (missing) return say(t('import_crs_needed', { entry: missing.entry }));
+      const layers = rows.map((r) => r.mapping());
       try {
-        result = guard(() => mod.toPlan(files, { layers: rows.map((r) => r.mapping()), only_listed: true }));
+        result = { layers, result: withTable ? withTable(layers) : guard(() => mod.toPlan(files, { layers, only_listed: true })) };
       } catch (e) {
         if (e?.name !== 'ImportError') return say(e?.message ?? String(e));
+        if (withTable && e.errors?.length && e.errors.every((p) => p.code === 'import.households_missing')) {
+          result = { layers, error: e };
+          return true;
+        }
         fill(problems, el('p', { class: 'shequ-kept', text: t('load_failed_kept') }), problemList(e, 'import-problem-list'),
           e.more ? el('p', { class: 'shequ-muted', text: t('load_more', { n: e.more }) }) : null);
         problems.scrollIntoView?.({ block: 'nearest' });
@@ -305,7 +341,12 @@ function mappingDialog(app, mod, seen, files) {
 
 // ---- the households table -------------------------------------------------------------
 
-function joinDialog(app, mod, planText, tbl, info) {
+/**
+ * The households table's key and columns, shown with what joining them does
+ * (`join(options)` → `{plan, report}`, or throws); `first` is a join already
+ * made (`{result}` or `{error}`), shown without joining again.
+ */
+function joinDialog(app, join, tbl, info, first) {
   const colSel = (testid, optional) => el('select', { testid, dataset: { optional: optional ? '1' : '' } });
   const fillCols = (sel, columns, value) => {
     fill(sel, sel.dataset.optional ? el('option', { value: '', text: t('join_none') }) : el('option', { value: '', text: t('import_unmapped') }),
@@ -326,9 +367,10 @@ function joinDialog(app, mod, planText, tbl, info) {
   const problems = el('div', { class: 'shequ-import-problems', testid: 'join-problems' });
   head.textContent = t('join_file', { file: tbl.name, sheet: info.sheet ?? '—', row: info.header_row ?? '?' });
   let result = null;
-  const run = (opts) => {
+  const run = (opts, done) => {
     try {
-      result = guard(() => mod.joinHouseholds(planText, tbl.name, tbl.bytes, opts));
+      if (done?.error) throw done.error;
+      result = done?.result ? { ...done.result, report: done.result.report ?? done.result.households } : guard(() => join(opts));
     } catch (e) {
       result = null;
       fill(summary);
@@ -367,7 +409,7 @@ function joinDialog(app, mod, planText, tbl, info) {
   });
   for (const s of [keyCol, hhSel, plannedSel]) s.addEventListener('change', () => run(current()));
   sheetSel?.addEventListener('change', () => run({ sheet: sheetSel.value }));
-  run(sheetSel ? { sheet: sheetSel.value } : {});
+  run(sheetSel ? { sheet: sheetSel.value } : {}, first);
   const field = (label, input) => el('label', { class: 'shequ-field' }, el('span', { class: 'shequ-field-label', text: label }), input);
   return dialog(app.root, {
     title: t('join_title', { file: tbl.name }), testid: 'join-dialog', wide: true,
