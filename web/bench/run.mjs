@@ -7,7 +7,9 @@
 //   node bench/run.mjs <part> [--plans DIR] [--scenarios S:5,M:5,L:5,XL:3] [--drag N] [--out FILE]
 //
 // parts: node (wasm in Node), turf (turf.js in Node), chromium (bench page and
-// app), size (gzipped .wasm), all (every part; `npm run bench`).
+// app), size (gzipped .wasm), adjust (suggest and repair with pkg-adjust, on
+// the bench page and in the app, with the main thread's long tasks), all
+// (every part; `npm run bench`).
 // Each scenario runs in a fresh Node process or a fresh browser context.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
@@ -369,6 +371,138 @@ async function chromiumPart(o) {
   return out;
 }
 
+// ---- Chromium: suggest and repair (pkg-adjust) --------------------------------------
+
+// Calls per measurement: suggest is timed 5 times, a repair 3 times, the app's repair run 3 times.
+const ADJUST = { suggest: 5, repair: 3, app: 3 };
+
+/** The pkg-adjust engine alone on the bench page: suggest on the largest community, repair of the plan. */
+async function adjustEngine(browser, origin, sc) {
+  const context = await browser.newContext();
+  await context.route(/\/bench\/(page\.html|page\.mjs|engine-bench\.mjs)$/, (route) => {
+    const name = new URL(route.request().url()).pathname.split('/').pop();
+    route.fulfill({ path: join(BENCH_DIR, name), headers: { 'Content-Type': TYPES[name.split('.').pop()], 'Content-Security-Policy': csp() } });
+  });
+  await context.route('**/bench-plan.geojson', (route) => route.fulfill({ path: sc.plan, contentType: 'application/geo+json' }));
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(origin + '/bench/page.html');
+  await page.waitForSelector('body[data-ready="true"]');
+  const l = await page.evaluate((u) => window.bench.adjustLoad(u), 'bench-plan.geojson');
+  const sg = await page.evaluate(([id, n]) => window.bench.adjustSuggest(id, 3, n), [l.community, ADJUST.suggest]);
+  log(`adjust ${sc.name}: suggest ${l.community} (${l.households} households): ${sg.samples.map((x) => x.toFixed(0)).join(', ')} ms → ${sg.kinds.join(', ')}`);
+  const rp = await page.evaluate((n) => window.bench.adjustRepair(n), ADJUST.repair);
+  const u = rp.summary.unresolved;
+  log(`adjust ${sc.name}: repair ${rp.samples.map((x) => x.toFixed(0)).join(', ')} ms → ${rp.summary.moved_households} households moved, ${rp.summary.communities_before} → ${rp.summary.communities_after} communities, ${u.length} unresolved`);
+  await context.close();
+  if (errors.length) throw new Error(`bench page errors: ${errors.join('; ')}`);
+  return [
+    rec(sc.name, 'suggest', 'wasm-chromium', 'ms', summary(sg.samples), {
+      spread_of: 'repetitions', community: l.community, households: l.households, first_call_ms: r3(sg.samples[0]), kinds: sg.kinds, households_moved: sg.moved,
+      note: 'pkg-adjust on the bench page: Engine.suggest(id, 3) on the community with the most households, the same engine called repeatedly (the first call on a fresh module runs baseline code: first_call_ms)',
+    }),
+    rec(sc.name, 'repair', 'wasm-chromium', 'ms', summary(rp.samples), {
+      spread_of: 'repetitions', progress_calls: rp.progressCalls,
+      note: 'pkg-adjust on the bench page: Engine.repair({strict: false, locked: [], seed: 1}, progress) on the loaded plan (main thread; the app runs it in a worker)',
+    }),
+    rec(sc.name, 'repair_moved_households', 'wasm-chromium', 'households', rp.summary.moved_households, {
+      moved_compounds: rp.summary.moved_compounds, communities_before: rp.summary.communities_before, communities_after: rp.summary.communities_after,
+      unresolved: u.length, unresolved_list: u.map((x) => `${x.code}:${x.community_ids.join('|')}`),
+    }),
+  ];
+}
+
+/**
+ * One repair in the app: load the plan, click 整体优化 (repair-button), then
+ * run (repair-run) and wait for the result (repair-summary), recording the
+ * main thread's long tasks (PerformanceObserver 'longtask', buffered) from the
+ * click on run to the summary in the DOM.
+ */
+async function adjustAppRun(browser, origin, sc) {
+  const context = await browser.newContext({ viewport: VIEWPORT, locale: 'zh-CN' });
+  await context.route('**/demo.geojson', (route) => route.fulfill({ path: sc.plan, contentType: 'application/geo+json' }));
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push('pageerror: ' + e.message));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.addInitScript(() => {
+    window.__bench = { longtasks: [], runAt: null, summaryAt: null };
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__bench.longtasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        if (e.name === 'shequ:loaded') requestAnimationFrame(() => setTimeout(() => performance.mark('bench:painted')));
+      }
+    }).observe({ type: 'mark' });
+    // The click on run (its event time) and the moment the summary enters the DOM.
+    document.addEventListener('click', (e) => {
+      if (e.target.closest?.('[data-testid="repair-run"]')) window.__bench.runAt = e.timeStamp;
+    }, true);
+    new MutationObserver(() => {
+      if (window.__bench.runAt != null && window.__bench.summaryAt == null && document.querySelector('[data-testid="repair-summary"]')) window.__bench.summaryAt = performance.now();
+    }).observe(document, { childList: true, subtree: true });
+  });
+  await page.goto(origin + '/index.html');
+  await page.waitForFunction(() => performance.getEntriesByName('bench:painted').length > 0, null, { timeout: LONG, polling: 50 });
+  // The autosave runs right after the load: let it finish before the repair.
+  await page.waitForSelector('[data-testid="save-state"][data-state="saved"], [data-testid="toast-error"]', { state: 'attached', timeout: 120_000 }).catch(() => null);
+  const openAt = await page.evaluate(() => performance.now());
+  await page.click('[data-testid="repair-button"]:not([disabled])', { timeout: LONG });
+  await page.waitForSelector('[data-testid="repair-run"]', { timeout: LONG });
+  await page.click('[data-testid="repair-run"]');
+  await page.waitForSelector('[data-testid="repair-summary"]', { timeout: LONG });
+  // Long task entries are delivered after the task: give the observer a moment.
+  await page.waitForTimeout(300);
+  const b = await page.evaluate(() => window.__bench);
+  const summaryText = await page.textContent('[data-testid="repair-summary"]');
+  const unresolved = await page.$$eval('[data-testid="repair-unresolved"] li', (l) => l.length);
+  await context.close();
+  const overlaps = (t, from, to) => t.start + t.duration > from && t.start < to;
+  const during = b.longtasks.filter((t) => overlaps(t, b.runAt, b.summaryAt));
+  const opening = b.longtasks.filter((t) => overlaps(t, openAt, b.runAt));
+  return {
+    wallMs: b.summaryAt - b.runAt, errors, summaryText, unresolved,
+    longMax: Math.max(0, ...during.map((t) => t.duration)), longCount: during.length, longTotal: during.reduce((a, t) => a + t.duration, 0),
+    openLongMax: Math.max(0, ...opening.map((t) => t.duration)),
+    // [start after the click on run, duration], ms: where in the run the page blocked.
+    longAt: during.map((t) => [Math.round(t.start - b.runAt), Math.round(t.duration)]),
+  };
+}
+
+async function adjustPart(o) {
+  const server = await startServer();
+  const browser = await launch();
+  const out = [];
+  try {
+    for (const sc of o.list) {
+      out.push(...(await adjustEngine(browser, server.origin, sc)));
+      const runs = [];
+      for (let i = 0; i < ADJUST.app; i++) {
+        const r = await adjustAppRun(browser, server.origin, sc);
+        runs.push(r);
+        log(`app ${sc.name} repair ${i + 1}/${ADJUST.app}: run → summary ${r.wallMs.toFixed(0)} ms, long tasks meanwhile: ${r.longCount} (max ${r.longMax.toFixed(0)} ms, total ${r.longTotal.toFixed(0)} ms${r.longCount ? '; [start, duration]: ' + JSON.stringify(r.longAt) : ''}); opening the panel: max ${r.openLongMax.toFixed(0)} ms; «${r.summaryText.trim()}»`);
+      }
+      const over = (f) => summary(runs.map(f));
+      const problems = [...new Set(runs.flatMap((r) => r.errors))];
+      const warn = problems.length ? { warning: problems.join('; ') } : {};
+      out.push(rec(sc.name, 'repair_app', 'wasm-chromium', 'ms', over((r) => r.wallMs), {
+        spread_of: 'runs', unresolved_shown: runs[0].unresolved, ...warn,
+        note: "app page (zh): 整体优化 (repair-button) → run (repair-run): the click's event time → repair-summary in the DOM (plan exported to the worker, pkg-adjust loaded there on first use, Engine built, repair, the proposal compared); a fresh page per run",
+      }));
+      out.push(rec(sc.name, 'repair_long_task_max_ms', 'wasm-chromium', 'ms', over((r) => r.longMax), {
+        spread_of: 'runs', long_tasks: runs.map((r) => r.longCount), long_tasks_at_ms: runs.map((r) => r.longAt), long_task_total_ms: runs.map((r) => r3(r.longTotal)), opening_long_task_max_ms: runs.map((r) => r3(r.openLongMax)), ...warn,
+        note: "app page: the longest main-thread task (PerformanceObserver 'longtask', buffered; only tasks over 50 ms are reported, so 0 = none) overlapping click on run → repair-summary; opening_…: from the click on 整体优化 to the click on run",
+      }));
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  return out;
+}
+
 // ---- size --------------------------------------------------------------------------
 
 function sizePart() {
@@ -391,11 +525,13 @@ async function main() {
     turf: () => o.list.flatMap((sc) => one('turf-one', sc)),
     chromium: () => chromiumPart(o),
     size: () => sizePart(),
+    adjust: () => adjustPart(o),
   };
   const names = o.part === 'all' ? Object.keys(parts) : [o.part];
   const out = [];
   for (const name of names) {
-    if (!parts[name]) throw new Error(`unknown part ${name}: node, turf, chromium, size or all`);
+    if (!parts[name]) throw new Error(`unknown part ${name}: node, turf, chromium, size, adjust or all`);
+    if (name === 'adjust' && !existsSync(join(DIST, 'pkg-adjust', 'shequ_wasm_bg.wasm'))) throw new Error('web/dist has no pkg-adjust: run `node scripts/wasm.mjs adjust && npm run build`');
     const t = Date.now();
     out.push(...(await parts[name]()));
     if (o.part === 'all') log(`${name}: ${secs(Date.now() - t)}`);

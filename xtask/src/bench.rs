@@ -8,9 +8,10 @@
 //! ```text
 //! 1. set-up, then `shequ generate` writes bench/tmp/{S,M,L,XL}.geojson
 //! 2. the WASM and the site are built (web/dist, with web/bench/page.html)
-//! 3. Criterion: crates/shequ-generate/benches/evaluate.rs, medians read from
-//!    target/criterion/<group>/<scenario>/new/{estimates,sample}.json
-//! 4. web/bench/run.mjs node | turf | chromium | size, each writing bench/tmp/<part>.json
+//! 3. Criterion: crates/shequ-generate/benches/{evaluate,adjust}.rs, medians read from
+//!    target/criterion/<group>/<scenario>/new/{estimates,sample}.json (suggest and
+//!    repair on S and M only; the repair's quality from repair/<scenario>/quality.json)
+//! 4. web/bench/run.mjs node | turf | chromium | size | adjust, each writing bench/tmp/<part>.json
 //! 5. everything merged into bench/results.json, with ratios and the load average
 //! ```
 //!
@@ -76,14 +77,18 @@ const QUICK: [Scenario; 2] = [
     },
 ];
 
-const USAGE: &str = "usage: cargo xtask bench [--quick] [--no-build]
+const USAGE: &str = "usage: cargo xtask bench [--quick] [--no-build] [--only-adjust]
 
-  --quick      S and M only, fewer repetitions (a few minutes)
-  --no-build   skip set-up and builds: measure web/dist and the plans as they are";
+  --quick        S and M only, fewer repetitions (a few minutes)
+  --no-build     skip set-up and builds: measure web/dist and the plans as they are
+  --only-adjust  suggest and repair only (S and M, natively and in Chromium); their
+                 records replace those of the same scenario, metric and engine in
+                 bench/results.json, the others are kept";
 
 struct Options {
     quick: bool,
     build: bool,
+    only_adjust: bool,
 }
 
 impl Options {
@@ -91,11 +96,13 @@ impl Options {
         let mut o = Options {
             quick: false,
             build: true,
+            only_adjust: false,
         };
         for a in args {
             match a.as_str() {
                 "--quick" => o.quick = true,
                 "--no-build" => o.build = false,
+                "--only-adjust" => o.only_adjust = true,
                 "-h" | "--help" => return Err(USAGE.into()),
                 other => return Err(format!("unknown option {other:?}\n\n{USAGE}")),
             }
@@ -107,7 +114,11 @@ impl Options {
 pub fn bench(args: &[String]) -> Result<(), String> {
     let opts = Options::parse(args)?;
     let started = Instant::now();
-    let scenarios: &[Scenario] = if opts.quick { &QUICK } else { &FULL };
+    let scenarios: &[Scenario] = if opts.quick || opts.only_adjust {
+        &QUICK
+    } else {
+        &FULL
+    };
     let tmp = root().join("bench/tmp");
     std::fs::create_dir_all(&tmp).map_err(|e| format!("cannot create {}: {e}", tmp.display()))?;
     let mut load = vec![load_average()];
@@ -138,6 +149,8 @@ pub fn bench(args: &[String]) -> Result<(), String> {
                 "shequ-generate",
                 "--bench",
                 "evaluate",
+                "--bench",
+                "adjust",
                 "--no-run",
                 "-q",
             ];
@@ -148,12 +161,19 @@ pub fn bench(args: &[String]) -> Result<(), String> {
     let measuring = Instant::now();
     load.push(load_average());
 
-    let mut records = step("native: Criterion (benches/evaluate.rs)", || {
-        criterion(scenarios, opts.quick)
-    })?;
+    let mut records = step(
+        "native: Criterion (benches/evaluate.rs, benches/adjust.rs)",
+        || criterion(scenarios, opts.quick, opts.only_adjust),
+    )?;
     load.push(load_average());
     let list = scenarios
         .iter()
+        .map(|s| format!("{}:{}", s.name, s.reps))
+        .collect::<Vec<_>>()
+        .join(",");
+    let adjust_list = scenarios
+        .iter()
+        .filter(|s| matches!(s.name, "S" | "M"))
         .map(|s| format!("{}:{}", s.name, s.reps))
         .collect::<Vec<_>>()
         .join(",");
@@ -163,7 +183,20 @@ pub fn bench(args: &[String]) -> Result<(), String> {
         ("turf", "turf.js in Node"),
         ("chromium", "WASM and the app in Chromium"),
         ("size", "WASM size"),
+        (
+            "adjust",
+            "suggest and repair in Chromium (pkg-adjust, the app)",
+        ),
     ] {
+        if opts.only_adjust && part != "adjust" {
+            continue;
+        }
+        // Suggest and repair are measured on S and M only.
+        let list = if part == "adjust" {
+            adjust_list.as_str()
+        } else {
+            list.as_str()
+        };
         let out = tmp.join(format!("{part}.json"));
         let _ = std::fs::remove_file(&out);
         step(title, || {
@@ -172,7 +205,7 @@ pub fn bench(args: &[String]) -> Result<(), String> {
                     "bench/run.mjs",
                     part,
                     "--scenarios",
-                    &list,
+                    list,
                     "--drag",
                     drag,
                     "--plans",
@@ -186,8 +219,11 @@ pub fn bench(args: &[String]) -> Result<(), String> {
         load.push(load_average());
     }
 
-    records.extend(ratios(&records, scenarios));
     let load: Vec<f64> = load.into_iter().flatten().collect();
+    if opts.only_adjust {
+        return merge_adjust(records, &load, started);
+    }
+    records.extend(ratios(&records, scenarios));
     if let Some(s) = Summary::of(&load) {
         let mut r = record("all", "load_average_1m", "machine", s.median, "tasks");
         s.spread(&mut r);
@@ -205,14 +241,7 @@ pub fn bench(args: &[String]) -> Result<(), String> {
     }
 
     let path = root().join("bench/results.json");
-    let mut text = String::from("[\n");
-    for (i, r) in records.iter().enumerate() {
-        text.push_str("  ");
-        r.write(&mut text);
-        text.push_str(if i + 1 < records.len() { ",\n" } else { "\n" });
-    }
-    text.push_str("]\n");
-    std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    write_records(&path, &records)?;
 
     println!("{}", table(&records));
     println!("{}", ratio_lines(&records, scenarios));
@@ -287,84 +316,184 @@ fn generate(scenarios: &[Scenario], tmp: &Path, notes: &mut Vec<String>) -> Resu
 
 // ---- Criterion -----------------------------------------------------------------------
 
-fn criterion(scenarios: &[Scenario], quick: bool) -> Result<Vec<Json>, String> {
-    let names: Vec<&str> = scenarios.iter().map(|s| s.name).collect();
-    let filter = format!("^(full_eval|drag_step)/({})$", names.join("|"));
+/// A Criterion bench target of crates/shequ-generate.
+struct Bench {
+    name: &'static str,
+    /// Its groups, with the note on each record.
+    groups: &'static [(&'static str, &'static str)],
+    /// The scenarios it runs on (`None`: all).
+    only: Option<&'static [&'static str]>,
+}
+
+const BENCHES: [Bench; 2] = [
+    Bench {
+        name: "evaluate",
+        groups: &[
+            ("full_eval", "evaluate(plan, profile) on the generated plan"),
+            ("drag_step", "Session::drag_to (native Delta, no JavaScript)"),
+        ],
+        only: None,
+    },
+    Bench {
+        name: "adjust",
+        groups: &[
+            ("suggest", "adjust::suggest, 3 alternatives for the community with the most households (plan evaluated beforehand)"),
+            ("repair", "adjust::repair, default goal, seed 1 (plan evaluated beforehand)"),
+        ],
+        only: Some(&["S", "M"]),
+    },
+];
+
+fn criterion(scenarios: &[Scenario], quick: bool, only_adjust: bool) -> Result<Vec<Json>, String> {
     let (warm, measure) = if quick { ("0.5", "1.5") } else { ("1", "3") };
-    let start = SystemTime::now();
-    run(crate::cargo().args([
-        "bench",
-        "-p",
-        "shequ-generate",
-        "--bench",
-        "evaluate",
-        "-q",
-        "--",
-        "--warm-up-time",
-        warm,
-        "--measurement-time",
-        measure,
-        "--sample-size",
-        "10",
-        "--nresamples",
-        "10000",
-        &filter,
-    ]))?;
     let home = criterion_home();
     let mut out = Vec::new();
-    for s in scenarios {
-        for (group, metric) in [("full_eval", "full_eval"), ("drag_step", "drag_step")] {
-            let dir = home.join(group).join(s.name).join("new");
-            let estimates = dir.join("estimates.json");
-            let fresh = std::fs::metadata(&estimates)
+    for Bench {
+        name: bench,
+        groups,
+        only,
+    } in BENCHES
+    {
+        if only_adjust && bench != "adjust" {
+            continue;
+        }
+        let names: Vec<&str> = scenarios
+            .iter()
+            .map(|s| s.name)
+            .filter(|n| only.is_none_or(|o| o.contains(n)))
+            .collect();
+        if names.is_empty() {
+            continue;
+        }
+        let group_names: Vec<&str> = groups.iter().map(|(g, _)| *g).collect();
+        let filter = format!("^({})/({})$", group_names.join("|"), names.join("|"));
+        let start = SystemTime::now();
+        run(crate::cargo().args([
+            "bench",
+            "-p",
+            "shequ-generate",
+            "--bench",
+            bench,
+            "-q",
+            "--",
+            "--warm-up-time",
+            warm,
+            "--measurement-time",
+            measure,
+            "--sample-size",
+            "10",
+            "--nresamples",
+            "10000",
+            &filter,
+        ]))?;
+        let fresh = |path: &Path| {
+            std::fs::metadata(path)
                 .and_then(|m| m.modified())
                 .map(|t| t >= start)
-                .unwrap_or(false);
-            if !fresh {
-                return Err(format!("Criterion wrote no fresh {} (does benches/evaluate.rs still name it {group}/{}?)", estimates.display(), s.name));
+                .unwrap_or(false)
+        };
+        for name in &names {
+            for (group, what) in groups.iter() {
+                let dir = home.join(group).join(name).join("new");
+                let estimates = dir.join("estimates.json");
+                if !fresh(&estimates) {
+                    return Err(format!("Criterion wrote no fresh {} (does benches/{bench}.rs still name it {group}/{name}?)", estimates.display()));
+                }
+                let est = Json::parse(&read(&estimates)?)
+                    .map_err(|e| format!("{}: {e}", estimates.display()))?;
+                let median = est
+                    .get("median")
+                    .and_then(|m| m.get("point_estimate"))
+                    .and_then(Json::as_f64)
+                    .ok_or_else(|| format!("{}: no median.point_estimate", estimates.display()))?;
+                let mut r = record(name, group, "native", round3(median / 1e6), "ms");
+                // Each sample is a run of `iters` calls: its per-call mean is one observation.
+                let sample = Json::parse(&read(&dir.join("sample.json"))?)
+                    .map_err(|e| format!("sample.json: {e}"))?;
+                let per_call: Vec<f64> = match (
+                    sample.get("iters").and_then(Json::as_array),
+                    sample.get("times").and_then(Json::as_array),
+                ) {
+                    (Some(i), Some(t)) => i
+                        .iter()
+                        .zip(t)
+                        .filter_map(|(i, t)| Some(t.as_f64()? / i.as_f64()? / 1e6))
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                if let Some(sm) = Summary::of(&per_call) {
+                    sm.spread(&mut r);
+                }
+                r.set(
+                    "spread_of",
+                    Json::Str("criterion samples (per-call means)".into()),
+                );
+                r.set("note", Json::Str(format!("Criterion median, {what}")));
+                out.push(r);
             }
-            let est = Json::parse(&read(&estimates)?)
-                .map_err(|e| format!("{}: {e}", estimates.display()))?;
-            let median = est
-                .get("median")
-                .and_then(|m| m.get("point_estimate"))
-                .and_then(Json::as_f64)
-                .ok_or_else(|| format!("{}: no median.point_estimate", estimates.display()))?;
-            let mut r = record(s.name, metric, "native", round3(median / 1e6), "ms");
-            // Each sample is a run of `iters` calls: its per-call mean is one observation.
-            let sample = Json::parse(&read(&dir.join("sample.json"))?)
-                .map_err(|e| format!("sample.json: {e}"))?;
-            let per_call: Vec<f64> = match (
-                sample.get("iters").and_then(Json::as_array),
-                sample.get("times").and_then(Json::as_array),
-            ) {
-                (Some(i), Some(t)) => i
-                    .iter()
-                    .zip(t)
-                    .filter_map(|(i, t)| Some(t.as_f64()? / i.as_f64()? / 1e6))
-                    .collect(),
-                _ => Vec::new(),
-            };
-            if let Some(sm) = Summary::of(&per_call) {
-                sm.spread(&mut r);
+            // benches/adjust.rs: the repair's households moved against a lower bound.
+            let quality = home.join("repair").join(name).join("quality.json");
+            if bench == "adjust" {
+                if !fresh(&quality) {
+                    return Err(format!(
+                        "benches/adjust.rs wrote no fresh {}",
+                        quality.display()
+                    ));
+                }
+                out.extend(repair_quality(name, &read(&quality)?)?);
             }
-            r.set(
-                "spread_of",
-                Json::Str("criterion samples (per-call means)".into()),
-            );
-            r.set(
-                "note",
-                Json::Str(format!(
-                    "Criterion median, {}",
-                    if group == "full_eval" {
-                        "evaluate(plan, profile) on the generated plan"
-                    } else {
-                        "Session::drag_to (native Delta, no JavaScript)"
-                    }
-                )),
-            );
-            out.push(r);
         }
+    }
+    Ok(out)
+}
+
+/// Records from benches/adjust.rs's quality.json: households moved by the
+/// repair, the lower bound, their ratio.
+fn repair_quality(scenario: &str, text: &str) -> Result<Vec<Json>, String> {
+    let q = Json::parse(text).map_err(|e| format!("quality.json: {e}"))?;
+    let num = |k: &str| {
+        q.get(k)
+            .and_then(Json::as_f64)
+            .ok_or_else(|| format!("quality.json: no {k}"))
+    };
+    let (moved, bound) = (num("moved_households")?, num("lower_bound")?);
+    let mut m = record(
+        scenario,
+        "repair_moved_households",
+        "native",
+        moved,
+        "households",
+    );
+    for k in [
+        "moved_compounds",
+        "unresolved",
+        "communities_before",
+        "communities_after",
+    ] {
+        m.set(k, Json::Num(num(k)?));
+    }
+    m.set("note", Json::Str("adjust::repair, default goal, seed 1: households whose community id changes (compare::Comparison)".into()));
+    let mut b = record(
+        scenario,
+        "repair_moved_lower_bound",
+        "native",
+        bound,
+        "households",
+    );
+    b.set("excess", Json::Num(num("excess")?));
+    b.set("deficit", Json::Num(num("deficit")?));
+    b.set("note", Json::Str("max(excess, ⌈(excess + deficit) / 2⌉): excess = Σ (h − 3,000) above, deficit = Σ min(500 − h, h) below (bounds of each community's kind); benches/adjust.rs lower_bound".into()));
+    let mut out = vec![m, b];
+    if bound > 0.0 {
+        let mut r = record(
+            scenario,
+            "repair_moved_over_lower_bound",
+            "native",
+            round3(moved / bound),
+            "x",
+        );
+        r.set("note", Json::Str("repair_moved_households / repair_moved_lower_bound (1 = optimal; above 1: the optimum lies between the bound and the repair)".into()));
+        out.push(r);
     }
     Ok(out)
 }
@@ -377,6 +506,69 @@ fn criterion_home() -> PathBuf {
         .map(PathBuf::from)
         .unwrap_or_else(|| root().join("target"))
         .join("criterion")
+}
+
+/// `--only-adjust`: the new records (and their ratios to native) replace
+/// those of the same scenario, metric and engine in bench/results.json; each
+/// carries the run's highest load average, since the file's
+/// `load_average_1m` record is about the full run.
+fn merge_adjust(mut records: Vec<Json>, load: &[f64], started: Instant) -> Result<(), String> {
+    let path = root().join("bench/results.json");
+    let mut old = if path.exists() {
+        read_records(&path)?
+    } else {
+        Vec::new()
+    };
+    let mut all = old.clone();
+    all.extend(records.iter().cloned());
+    records.extend(ratios(&all, &QUICK).into_iter().filter(|r| {
+        let m = field(r, "metric");
+        m.starts_with("suggest") || m.starts_with("repair")
+    }));
+    let summary = Summary::of(load);
+    for r in &mut records {
+        if let Some(s) = &summary {
+            r.set("load_average_1m", Json::Num(s.max));
+        }
+        if is_noisy(r) {
+            r.set("noisy", Json::Bool(true));
+        }
+    }
+    let key = |r: &Json| {
+        (
+            field(r, "scenario").to_string(),
+            field(r, "metric").to_string(),
+            field(r, "engine").to_string(),
+        )
+    };
+    let fresh: std::collections::HashSet<_> = records.iter().map(key).collect();
+    old.retain(|r| !fresh.contains(&key(r)));
+    let kept = old.len();
+    old.extend(records.iter().cloned());
+    write_records(&path, &old)?;
+    println!("{}", table(&records));
+    if let Some(s) = summary {
+        println!("1-minute load average {:.1}–{:.1} on 2 cores", s.min, s.max);
+    }
+    println!(
+        "wrote {}: {} records kept, {} new; {:.0} s",
+        path.display(),
+        kept,
+        records.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn write_records(path: &Path, records: &[Json]) -> Result<(), String> {
+    let mut text = String::from("[\n");
+    for (i, r) in records.iter().enumerate() {
+        text.push_str("  ");
+        r.write(&mut text);
+        text.push_str(if i + 1 < records.len() { ",\n" } else { "\n" });
+    }
+    text.push_str("]\n");
+    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 // ---- records, ratios, table ----------------------------------------------------------
@@ -443,12 +635,14 @@ fn is_noisy(r: &Json) -> bool {
     }
 }
 
-const RATIOS: [(&str, &str, &str, &str); 5] = [
+const RATIOS: [(&str, &str, &str, &str); 7] = [
     ("full_eval", "wasm-chromium", "full_eval", "native"),
     ("full_eval", "wasm-node", "full_eval", "native"),
     ("full_eval", "turf", "full_eval", "wasm-chromium"),
     ("drag_step_p50", "wasm-chromium", "drag_step", "native"),
     ("load", "wasm-chromium", "engine_new", "wasm-chromium"),
+    ("suggest", "wasm-chromium", "suggest", "native"),
+    ("repair", "wasm-chromium", "repair", "native"),
 ];
 
 fn ratios(records: &[Json], scenarios: &[Scenario]) -> Vec<Json> {
@@ -556,7 +750,7 @@ fn ratio_lines(records: &[Json], scenarios: &[Scenario]) -> String {
 }
 
 const SCENARIO_ORDER: [&str; 6] = ["S", "M", "L", "XL", "all", ""];
-const METRIC_ORDER: [&str; 12] = [
+const METRIC_ORDER: [&str; 18] = [
     "full_eval",
     "rebuild",
     "engine_new",
@@ -567,6 +761,12 @@ const METRIC_ORDER: [&str; 12] = [
     "load",
     "memory_peak_mb",
     "wasm_gzip_bytes",
+    "suggest",
+    "repair",
+    "repair_app",
+    "repair_long_task_max_ms",
+    "repair_moved_households",
+    "repair_moved_lower_bound",
     "load_average_1m",
     "",
 ];
@@ -1071,6 +1271,30 @@ mod tests {
             .and_then(Json::as_f64)
             .unwrap();
         assert_eq!(round3(m / 1e6), 35.935);
+    }
+
+    #[test]
+    fn repair_quality_gives_moved_bound_and_ratio() {
+        let q = r#"{"moved_households": 6508, "moved_compounds": 53, "lower_bound": 4933, "excess": 4933, "deficit": 142, "lower_bound_max_of_sums": 4933, "unresolved": 0, "communities_before": 200, "communities_after": 202}"#;
+        let r = repair_quality("M", q).unwrap();
+        let v: Vec<(&str, f64)> = r
+            .iter()
+            .map(|r| {
+                (
+                    field(r, "metric"),
+                    r.get("value").and_then(Json::as_f64).unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            v,
+            [
+                ("repair_moved_households", 6508.0),
+                ("repair_moved_lower_bound", 4933.0),
+                ("repair_moved_over_lower_bound", 1.319)
+            ]
+        );
+        assert!(repair_quality("M", r#"{"moved_households": 1}"#).is_err());
     }
 
     #[test]

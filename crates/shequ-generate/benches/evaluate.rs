@@ -9,35 +9,10 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use geo::Coord;
 use shequ_core::session::Session;
 use shequ_core::{evaluate, Profile};
-use shequ_generate::{generate, GenerateOptions, DEMO};
+use shequ_generate::generate;
 
-/// The benchmark scenarios: (name, options).
-pub fn scenarios() -> Vec<(&'static str, GenerateOptions)> {
-    vec![
-        ("S", DEMO),
-        (
-            "M",
-            GenerateOptions {
-                communities: 200,
-                seed: 7,
-            },
-        ),
-        (
-            "L",
-            GenerateOptions {
-                communities: 1000,
-                seed: 7,
-            },
-        ),
-        (
-            "XL",
-            GenerateOptions {
-                communities: 5000,
-                seed: 7,
-            },
-        ),
-    ]
-}
+mod common;
+use common::scenarios;
 
 fn full_eval(c: &mut Criterion) {
     let mut g = c.benchmark_group("full_eval");
