@@ -92,8 +92,7 @@ class Shequ extends Evented {
     this._depth = 0;
     this._saved = new Set([0]);
     this._hasPrevious = false; // a previous plan to restore (ui/replace.js)
-    // Communities a repair leaves as they are (not a property the engine edits: kept here and in the autosave).
-    this.locked = new Set();
+    this.planInfo = {}; // the plan file's own record (its `shequ` member): {title, signoff, …}, from the engine
 
     this._build(element);
     if (this._profileError) showLoadError(this.root, this._profileError);
@@ -131,6 +130,39 @@ class Shequ extends Evented {
   }
 
   get lang() { return i18n.lang; }
+
+  /**
+   * The plan's title, wherever a plan is named to a person (the toolbar, the
+   * presentation view, the printed sheets): the title set with the plan
+   * (`setPlanTitle`, saved in the plan file), else the host's (options.title),
+   * else the street's name (the plan's street layer), else the file name.
+   * `own`: false gives what it would be without a title of its own.
+   */
+  planTitle(own = true) {
+    const title = own ? this.planInfo?.title : null;
+    if (typeof title === 'string' && title.trim()) return title.trim();
+    if (this.options.title) return this.options.title;
+    const streets = (this.state.layers.street?.features ?? []).map((f) => String(f.properties?.name ?? '').trim()).filter(Boolean);
+    return [...new Set(streets)].join('、') || this.fileName || '';
+  }
+
+  /** Sets the plan's own title ('' or null removes it): one undoable edit, saved with the plan. */
+  setPlanTitle(title) {
+    const v = String(title ?? '').trim() || null;
+    if (v === (this.planInfo?.title ?? null)) return true;
+    return !!this.edit('setPlanInfo', { title: v });
+  }
+
+  /** Communities a repair leaves as they are: the plan's own record (`locked`), saved in the plan file. */
+  get locked() {
+    return new Set(Array.isArray(this.planInfo?.locked) ? this.planInfo.locked : []);
+  }
+
+  _readPlanInfo() {
+    const before = this.planInfo?.title;
+    try { this.planInfo = this.bridge.planInfo(); } catch { /* a crash: the bridge reports it */ }
+    return this.planInfo?.title !== before;
+  }
   pick(obj, base) { return pick(obj, base); }
 
   _build(element) {
@@ -140,7 +172,7 @@ class Shequ extends Evented {
     this.mapWrap = el('div', { class: 'shequ-mapwrap' }, this.mapEl, this._status);
     this.body = el('div', { class: 'shequ-body' }, this.mapWrap);
     this.root.append(this.body);
-    this.toasts = new Toasts(this.root);
+    this.toasts = new Toasts(this.mapWrap);
     element.append(this.root);
   }
 
@@ -166,7 +198,7 @@ class Shequ extends Evented {
     let saved;
     if (key) [saved, this._hasPrevious] = await Promise.all([storage.load(key), storage.has(key + ':previous')]);
     if (saved?.plan && this._loadRecord(saved)) {
-      this.toast(t('restored'), 'ok', 8000, 'toast-restored');
+      this.toast(() => t('restored'), 'ok', 8000, 'toast-restored');
       return true;
     }
     if (this.options.planUrl) return this.loadUrl(this.options.planUrl);
@@ -189,7 +221,6 @@ class Shequ extends Evented {
     this.profileText = saved.profile ?? '';
     this.profileName = saved.profileName ?? '';
     if (saved.customProfile) this.customProfile = saved.customProfile;
-    this.locked = new Set(saved.locked);
     this._baseline = { text: saved.baseline, name: saved.baselineName };
     // (Autosaves from before `edited` was recorded: edited if it is not the plan as loaded.)
     this._depth = 0;
@@ -236,7 +267,7 @@ class Shequ extends Evented {
       // The text just loaded is the baseline and the first autosave: no export
       // of the whole plan (0.3–0.45 s for a city of 1,000 communities).
       this._afterLoad(fileName, { fit: true, fresh: true, text });
-      this.toast(t('loaded', { name: fileName }), 'ok', 4000);
+      this.toast(() => t('loaded', { name: fileName }), 'ok', 4000);
       return true;
     });
   }
@@ -246,7 +277,7 @@ class Shequ extends Evented {
     return this._replace(name, () => this.bridge.prepareLayers(files, this.profileText ?? ''), opts, (engine) => {
       this.bridge.adopt(engine);
       this._afterLoad(name, { fit: true, fresh: true });
-      this.toast(t('loaded', { name }), 'ok', 4000);
+      this.toast(() => t('loaded', { name }), 'ok', 4000);
       return true;
     });
   }
@@ -328,11 +359,11 @@ class Shequ extends Evented {
       this._saved = new Set([0]);
       // The comparison is against the plan as first loaded; keep it for reloads.
       this._baseline = { text: plan, name: fileName };
-      this.locked = new Set();
       this.editor.drag.resetStats();
     }
     this.consult.afterLoad(plan, { fresh, fileName });
     this.fileName = fileName;
+    this._readPlanInfo();
     if (!this.profileName) this.profileName = b.call('profile');
     this.highlight.clear();
     this.selectedCenter = null;
@@ -350,7 +381,8 @@ class Shequ extends Evented {
     const notes = b.call('notes');
     if (notes.length) {
       const n = notes.reduce((s, x) => s + (x.count || 1), 0);
-      this.toast(t('notes_title', { n }) + '：' + notes.slice(0, 3).map((x) => pick(x, 'message')).join('；'), 'info', 12000, 'toast-notes');
+      const en = () => i18n.lang === 'en';
+      this.toast(() => t('notes_title', { n }) + (en() ? ': ' : '：') + notes.slice(0, 3).map((x) => pick(x, 'message')).join(en() ? '; ' : '；'), 'info', 12000, 'toast-notes');
     }
     this._save(plan);
     performance.mark('shequ:loaded');
@@ -397,8 +429,11 @@ class Shequ extends Evented {
     }
     if (!delta) return null;
     this._step = method === 'undo' ? -1 : method === 'redo' ? 1 : 0;
+    // The plan's own record (planInfo: its title …) changes by setPlanInfo, or an undo or redo of one.
+    this._infoDue = method === 'setPlanInfo' || this._step !== 0;
     this.apply(delta, { committed: true });
     this._step = 0;
+    this._infoDue = false;
     return delta;
   }
 
@@ -416,6 +451,8 @@ class Shequ extends Evented {
       this.context.resetCenters();
       this.context.selectCenter(this.selectedCenter);
     }
+    // Read before the detail is drawn: its lock checkbox shows the plan's record.
+    if (this._infoDue && this._readPlanInfo()) this.toolbar.render();
     this.panel.detail.update({ reports: new Set([this.communities.selected]), removed: [], committed: true });
     // A new edit below a saved depth clears the redo steps that led there.
     if (!this._step) for (const d of this._saved) if (d > this._depth) this._saved.delete(d);
@@ -543,6 +580,7 @@ class Shequ extends Evented {
     this.panel.render();
     this.labels.refresh();
     this.consult?.relabel();
+    this.toasts.relabel(); // those given as functions of the language
     if (this._statusKind === 'empty') this._setStatus('empty');
   }
 
@@ -573,7 +611,7 @@ class Shequ extends Evented {
     this.profileText = text;
     if (custom) this.customProfile = custom;
     this._afterLoad(this.fileName, { fit: false, fresh: false });
-    this.toast(t('profile_changed', { name: fileName }), 'ok', 5000);
+    this.toast(() => t('profile_changed', { name: fileName }), 'ok', 5000);
     return true;
   }
 
@@ -586,6 +624,12 @@ class Shequ extends Evented {
   async openSettings() {
     const { openSettings } = await import('./ui/settings.js');
     return openSettings(this);
+  }
+
+  /** The plan's title, to set (ui/settings.js, loaded on first use). */
+  async openPlanTitle() {
+    const { openPlanTitle } = await import('./ui/settings.js');
+    return openPlanTitle(this);
   }
 
   // ---- files ------------------------------------------------------------------
@@ -659,7 +703,7 @@ class Shequ extends Evented {
     return {
       plan, fileName: this.fileName, profile: this.profileText ?? '', profileName: this.profileName,
       customProfile: this.customProfile, baseline: this._baseline?.text, baselineName: this._baseline?.name,
-      edited: this.dirty, locked: [...this.locked],
+      edited: this.dirty,
     };
   }
 
@@ -745,6 +789,7 @@ class Shequ extends Evented {
     }
   }
 
+  /** text: a string, or a function giving it in the language of the moment (said again when it changes). */
   toast(text, kind = 'info', timeout = 6000, testid, action) {
     return this.toasts.show(text, { kind, timeout, testid, action });
   }
@@ -814,6 +859,10 @@ export function mount(element, options = {}) {
     /** The plan the last replacement left, back (asks as a load does). */
     restorePrevious: async (opts) => { await app.ready; return app.restorePrevious(opts); },
     getPlan: () => (app.state.loaded ? app.bridge.call('exportPlan') : null),
+    /** The plan's title as shown (its own, the host's, the street's name or the file name). */
+    planTitle: () => app.planTitle(),
+    /** Sets the plan's own title, saved in the plan file ('' removes it); one undoable edit. */
+    setPlanTitle: (title) => app.setPlanTitle(title),
     getReport: () => app.getReport(),
     on: (type, fn) => { app.on(type, fn); return api; },
     off: (type, fn) => { app.off(type, fn); return api; },

@@ -21,7 +21,7 @@ export class EngineCrashed extends Error {
 /** Engine methods that change the plan: journalled until the next checkpoint. */
 const EDITS = new Set([
   'insertVertex', 'deleteVertex', 'reassign', 'split', 'merge', 'createCommunity', 'deleteCommunity',
-  'updateCommunity', 'updateCenter', 'setHouseholds', 'replaceCommunities', 'undo', 'redo', 'setBaseline', 'setProfile',
+  'updateCommunity', 'updateCenter', 'setHouseholds', 'replaceCommunities', 'setPlanInfo', 'undo', 'redo', 'setBaseline', 'setProfile',
 ]);
 
 export function isTrap(e) {
@@ -145,6 +145,16 @@ export class EngineBridge extends Evented {
     const out = this._guard(() => this._engine[method](...args));
     this._log(method, args);
     return out;
+  }
+
+  /** The plan file's own record (its top-level `shequ` member): {title, signoff, locked} or {}. */
+  planInfo() {
+    return this.call('planInfo') ?? {};
+  }
+
+  /** Sets keys of that record (null removes one): one undoable edit, checked as the loader checks it; the Delta. */
+  setPlanInfo(patch) {
+    return this.call('setPlanInfo', patch);
   }
 
   /** Records a successful call that changed the plan; a drag counts once it ends. */

@@ -40,7 +40,7 @@ const T = {
   search_title: ['查找社区、小区、网格、道路或服务中心（快捷键 /）', 'Find a community, compound, grid cell, road or service centre (shortcut /)'],
   search_placeholder: ['输入名称、编号或网格编码', 'Name, id or grid code'],
   search_none: ['没有找到', 'Nothing found'],
-  search_households: ['{n} 户', '{n} households'],
+  search_households: ['{n} 户', '{n} {n|household|households}'],
   search_unassigned: ['未划入社区', 'in no community'],
   search_kind_community: ['社区', 'Community'],
   search_kind_compound: ['小区', 'Compound'],
@@ -51,8 +51,11 @@ const T = {
   search_barrier_lane: ['街巷', 'lane'],
   search_barrier_river: ['河流', 'river'],
   settings: ['设置', 'Settings'],
+  plan_title_edit: ['方案标题：点击修改', 'The plan’s title: click to change it'],
   repair_open: ['整体优化', 'Repair the plan'], // (adjust/: the rest of its strings in i18n-adjust.js)
   language_switch: ['English', '中文'],
+  language_switch_short: ['EN', '中文'],
+  hint_close: ['关闭此工具的提示（可在“设置”中恢复）', 'Close this tool’s hint (Settings brings it back)'],
   language_switch_title: ['Switch to English', '切换到中文'],
   close: ['关闭', 'Close'],
   cancel: ['取消', 'Cancel'],
@@ -101,7 +104,7 @@ const T = {
   import_guessed: ['（自动识别）', '(recognised)'],
   import_unmapped: ['— 无 —', '— none —'],
   import_nothing: ['没有要导入的图层：请至少为一个图层选择方案图层。', 'Nothing to import: choose a plan layer for at least one layer.'],
-  import_records: ['{n} 条记录', '{n} records'],
+  import_records: ['{n} 条记录', '{n} {n|record|records}'],
   import_geom_polygon: ['面', 'polygons'],
   import_geom_polyline: ['线', 'lines'],
   import_geom_point: ['点', 'points'],
@@ -115,7 +118,7 @@ const T = {
   import_crashed: ['导入模块发生内部错误（{err}），请重试。', 'The import module hit an internal error ({err}); please try again.'],
   import_failed: ['导入失败：{err}。当前方案保持不变。', 'Import failed: {err}. The current plan is unchanged.'],
   import_table_needs_plan: ['户数表需要与方案一起导入：请先打开方案，或同时选择 Shapefile 和户数表。', 'A households table needs a plan: open a plan first, or pick the Shapefile and the table together.'],
-  import_joined: ['已从 {file} 更新 {n} 个小区的户数', 'Households of {n} compounds updated from {file}'],
+  import_joined: ['已从 {file} 更新 {n} 个小区的户数', 'Households of {n} {n|compound|compounds} updated from {file}'],
   import_unchanged: ['{file} 中的户数与当前方案一致，没有变化', 'The households in {file} match the plan: nothing changed'],
   record_n: ['第 {n} 条记录', 'record {n}'],
   row_n: ['第 {n} 行', 'row {n}'],
@@ -154,10 +157,10 @@ const T = {
   join_households: ['户数列', 'Households column'],
   join_planned: ['规划户数列', 'Planned households column'],
   join_none: ['— 不使用 —', '— not used —'],
-  join_summary: ['已匹配 {matched} / {rows} 行；{without} 个小区在表中没有对应行', '{matched} of {rows} rows matched; {without} compounds have no row'],
-  join_unmatched: ['{n} 行未匹配到小区', '{n} rows match no compound'],
-  join_duplicates: ['{n} 个重复的匹配值', '{n} duplicated keys'],
-  join_without: ['{n} 个小区没有对应行（户数不变）', '{n} compounds without a row (households unchanged)'],
+  join_summary: ['已匹配 {matched} / {rows} 行；{without} 个小区在表中没有对应行', '{matched} of {rows} {rows|row|rows} matched; {without} {without|compound has|compounds have} no row'],
+  join_unmatched: ['{n} 行未匹配到小区', '{n} {n|row matches|rows match} no compound'],
+  join_duplicates: ['{n} 个重复的匹配值', '{n} duplicated {n|key|keys}'],
+  join_without: ['{n} 个小区没有对应行（户数不变）', '{n} {n|compound|compounds} without a row (households unchanged)'],
   join_more: ['另有 {n} 项未列出', '{n} more not listed'],
   join_ok: ['更新户数并载入', 'Update households and load'],
   profile: ['规则方案', 'Rule profile'],
@@ -184,14 +187,14 @@ const T = {
   previous_restored: ['已恢复上一方案「{name}」', 'Restored the previous plan “{name}”'],
   load_failed_title: ['无法读取文件', 'The file could not be read'],
   load_failed_kept: ['当前方案保持不变。', 'The current plan is unchanged.'],
-  load_more: ['另有 {n} 个问题未列出。', '{n} more problems not listed.'],
+  load_more: ['另有 {n} 个问题未列出。', '{n} more {n|problem|problems} not listed.'],
   problem_where: ['位置', 'Where'],
   problem_what: ['问题', 'Problem'],
   problem_fix: ['修改建议', 'How to fix'],
   feature_n: ['第 {n1} 个要素', 'feature #{n}'],
   field_x: ['字段 {f}', 'field {f}'],
   layer_x: ['图层 {l}', 'layer {l}'],
-  notes_title: ['载入时自动修正了 {n} 处', '{n} repairs made while loading'],
+  notes_title: ['载入时自动修正了 {n} 处', '{n} {n|repair|repairs} made while loading'],
   file_unreadable: ['无法读取文件 {name}：{err}', 'Could not read {name}: {err}'],
   // Bytes that are not UTF-8 never reach the engine (it takes text): the page says why.
   layers_dialog_title: ['按图层导入', 'Import by layer'],
@@ -204,8 +207,8 @@ const T = {
   save_failed: ['自动保存失败：{err}', 'Autosave failed: {err}'],
   // crash
   crashed: ['规则引擎发生内部错误，已重新启动并从最近自动保存的方案恢复。', 'The rule engine hit an internal error; it was restarted and the last autosaved plan restored.'],
-  crashed_replayed: ['规则引擎发生内部错误，已重新启动：从最近自动保存的方案恢复，并重做了其后的 {n} 步编辑；出错的那一步未执行。', 'The rule engine hit an internal error; it was restarted from the last autosaved plan and the {n} edits made since were redone; the step that failed was not applied.'],
-  crashed_lost: ['规则引擎发生内部错误，已重新启动并从最近自动保存的方案恢复；其后的 {n} 步编辑无法重做。', 'The rule engine hit an internal error; it was restarted from the last autosaved plan; the {n} edits made since could not be redone.'],
+  crashed_replayed: ['规则引擎发生内部错误，已重新启动：从最近自动保存的方案恢复，并重做了其后的 {n} 步编辑；出错的那一步未执行。', 'The rule engine hit an internal error; it was restarted from the last autosaved plan and the {n} {n|edit|edits} made since {n|was|were} redone; the step that failed was not applied.'],
+  crashed_lost: ['规则引擎发生内部错误，已重新启动并从最近自动保存的方案恢复；其后的 {n} 步编辑无法重做。', 'The rule engine hit an internal error; it was restarted from the last autosaved plan; the {n} {n|edit|edits} made since could not be redone.'],
   crash_failed: ['规则引擎发生内部错误，且无法恢复。请刷新页面。', 'The rule engine hit an internal error and could not be restarted. Please reload the page.'],
   // panel
   panel: ['检查结果', 'Results'],
@@ -215,10 +218,10 @@ const T = {
   tab_detail: ['详情', 'Details'],
   totals_communities: ['社区', 'Communities'],
   totals_households: ['户（含规划）', 'Households'],
-  totals_in_band: ['在标准区间', 'In the band'],
+  totals_in_band: ['在各自标准区间', 'In their own band'],
   totals_errors: ['错误', 'Errors'],
   totals_warnings: ['警告', 'Warnings'],
-  totals_unassigned: ['{n} 个小区（{h} 户）未划入任何社区', '{n} compounds ({h} households) in no community'],
+  totals_unassigned: ['{n} 个小区（{h} 户）未划入任何社区', '{n} {n|compound|compounds} ({h} {h|household|households}) in no community'],
   sort_by: ['排序', 'Sort'],
   sort_plan: ['方案顺序', 'Plan order'],
   sort_households: ['户数', 'Households'],
@@ -226,7 +229,7 @@ const T = {
   band_legend: ['阴影：原则上按 {min}–{max} 户设立；竖线：少于 {merge} 户原则上合并，多于 {adjust} 户原则上拆分，{split} 户以上可以拆分', 'Shaded: in principle {min}–{max} households; ticks: fewer than {merge}, in principle merged; more than {adjust}, in principle split; {split} or more, may be split'],
   band_of: ['标准区间 {min}–{max} 户', 'band {min}–{max}'],
   hh: ['{n} 户', '{n}'],
-  hh_long: ['{n} 户', '{n} households'],
+  hh_long: ['{n} 户', '{n} {n|household|households}'],
   status_ok: ['符合', 'OK'],
   status_warning: ['警告', 'Warning'],
   status_error: ['错误', 'Error'],
@@ -234,7 +237,6 @@ const T = {
   severity_warning: ['警告', 'Warnings'],
   severity_info: ['建议', 'Suggestions'],
   no_findings: ['没有发现问题', 'No findings'],
-  section: ['方案条款 {s}', 'Plan section {s}'],
   show_on_map: ['在地图上显示', 'Show on the map'],
   adjustment: ['符合调整条件的社区', 'Communities meeting the adjustment conditions'],
   cond_scale: ['规模', 'scale'],
@@ -248,6 +250,11 @@ const T = {
   moves: ['改划明细', 'Moves'],
   nowhere: ['（无）', '(none)'],
   unnamed: ['（未命名 {id}）', '(unnamed {id})'],
+  // A community without a name, as a meeting or a reader reads it (never its id: consult/names.js).
+  consult_unnamed: ['未命名社区', 'Unnamed community'],
+  consult_unnamed_n: ['未命名社区 {n}', 'Unnamed community {n}'],
+  consult_unnamed_part: ['未命名社区（原{name}的一部分）', 'Unnamed community (formerly part of {name})'],
+  consult_unnamed_was: ['未命名社区（原{name}）', 'Unnamed community (formerly {name})'],
   created: ['新建社区', 'Created'],
   removed: ['撤销社区', 'Removed'],
   renamed: ['更名', 'Renamed'],
@@ -288,10 +295,9 @@ const T = {
   committees: ['下设委员会', 'Committees'],
   service_center: ['党群服务中心', 'Service centre'],
   none: ['（无）', '(none)'],
-  unknown: ['未填写', 'not given'],
+  unknown: ['未填写', 'Not given'],
   merge_into_this: ['并入本社区', 'Absorb into this one'],
   merge_pick: ['选择要并入的相邻社区', 'Choose the neighbour to absorb'],
-  merge_confirm: ['将“{b}”并入“{a}”？', 'Absorb “{b}” into “{a}”?'],
   split_this: ['拆分本社区', 'Split this community'],
   suggest_open: ['建议调整', 'Suggest'],
   lock_community: ['锁定（整体优化不改动）', 'Lock (repair leaves it)'],
@@ -322,12 +328,14 @@ const T = {
   delete_vertex: ['删除此节点', 'Delete this vertex'],
   insert_vertex: ['在此处插入节点', 'Insert a vertex here'],
   select_here: ['选择此处的社区', 'Select the community here'],
-  reassign_to: ['将“{name}”改划至：', 'Move “{name}” to:'],
   reassign_none: ['“{name}”没有可改划的相邻社区', '“{name}” has no neighbouring community to move to'],
   reassign_owner: ['现属：{name}', 'Now in: {name}'],
-  badge_plus: ['+{n} 小区 / {h} 户 → {name}', '+{n} compounds / {h} households → {name}'],
+  badge_plus: ['+{n} 小区 / {h} 户 → {name}', '+{n} {n|compound|compounds} / {h} {h|household|households} → {name}'],
   badge_none: ['没有小区改变归属', 'No compound changes sides'],
   badge_pending: ['松开后检查：{what}', 'Checked on release: {what}'],
+  check_gaps: ['社区之间的空隙', 'gaps between communities'],
+  check_others: ['其余规则', 'the other rules'],
+  list_sep: ['、', ', '],
   drag_reverted: ['已撤回本次拖动：{msg}', 'The drag was undone: {msg}'],
   refused: ['无法执行：{msg}', 'Not done: {msg}'],
   draw_need_points: ['至少需要 {n} 个点', 'At least {n} points are needed'],
@@ -345,26 +353,7 @@ const T = {
   consult_compare_title: ['并排或卷帘对比载入时的方案与当前方案', 'Compare the plan as loaded with the current plan, side by side or with a swipe'],
   consult_present: ['演示', 'Present'],
   consult_present_title: ['居民会议演示视图：大字号，无编辑工具（Esc 退出）', 'Presentation view for residents’ meetings: large type, no editing tools (Esc to leave)'],
-  consult_before: ['调整前（载入时的方案）', 'Before (the plan as loaded)'],
-  consult_after: ['调整后（当前方案）', 'After (the current plan)'],
-  consult_side: ['并排', 'Side by side'],
-  consult_swipe: ['卷帘', 'Swipe'],
-  consult_divider: ['拖动分隔线比较调整前后', 'Drag the divider to compare before and after'],
-  consult_changed_key: ['紫色粗线：户数或名称有变化的社区', 'Bold purple outline: households or name changed'],
-  consult_close: ['关闭对比', 'Close the comparison'],
-  consult_no_before: ['无法读取载入时的方案：{err}', 'The plan as loaded cannot be read: {err}'],
-  consult_leave: ['退出演示 (Esc)', 'Leave (Esc)'],
-  consult_totals: ['{c} 个社区 · {h} 户', '{c} communities · {h} households'],
-  consult_in_band: ['{n} / {c} 个社区户数在 {min}–{max} 户之间', '{n} of {c} communities have {min}–{max} households'],
-  consult_communities: ['各社区户数', 'Households per community'],
-  consult_changes: ['调整内容', 'What changes'],
-  consult_no_changes: ['与载入时的方案相比没有变化', 'No change from the plan as loaded'],
-  consult_moves: ['{n} 个小区（{h} 户）改变归属', '{n} compounds ({h} households) change community'],
-  consult_hh_change: ['{name}：{before} → {after} 户', '{name}: {before} → {after} households'],
-  consult_created: ['新建：{names}', 'New: {names}'],
-  consult_removed: ['撤销：{names}', 'Removed: {names}'],
-  consult_renamed: ['更名：{from} → {to}', 'Renamed: {from} → {to}'],
-  consult_band_legend: ['阴影为原则上的设立规模 {min}–{max} 户', 'Shaded: {min}–{max} households, the size a community is in principle set up with'],
+  // (the before/after and presentation views' strings: i18n-consult.js, loaded with them)
   export_read_only: ['导出只读方案（供分发）', 'Export read-only plan (to hand out)'],
   read_only_banner: ['只读方案：仅供查阅和导出，不能修改', 'Read-only plan: for viewing and export, it cannot be edited'],
   read_only_refused: ['只读方案不能修改', 'A read-only plan cannot be edited'],
@@ -384,35 +373,9 @@ const T = {
   sizhi_west_short: ['西至：', 'West: '],
   sizhi_north_short: ['北至：', 'North: '],
   north_short: ['北', 'N'],
-  sheet_map_label: ['{name}范围示意图', 'Map of {name}'],
   sheet_print_one: ['打印一社区一方案', 'Print this community’s sheet'],
   sheet_print_all: ['打印一社区一方案（全部）…', 'Print sheets (all communities)…'],
-  sheets_title: ['一社区一方案 · 打印预览', 'Community sheets · print preview'],
-  sheets_count: ['共 {n} 个社区', '{n} communities'],
-  docs_print: ['打印 / 存为 PDF', 'Print / save as PDF'],
-  docs_m2: ['{n} m²', '{n} m²'],
-  sheet_kicker: ['社区规模优化调整方案 · 一社区一方案', 'Community scale adjustment · one plan per community'],
-  sheet_meta: ['方案文件：{plan} · 规则：{profile} · {date}', 'Plan: {plan} · rules: {profile} · {date}'],
-  sheet_s1: ['一、社区区域界线范围（四至）', '1. Boundary and extent (四至)'],
-  sheet_s2: ['二、社区名称', '2. Name'],
-  sheet_s3: ['三、党群服务中心选址', '3. Party and public service centre'],
-  sheet_s4: ['四、“两委”成员和专职工作人员职数', '4. Committee (两委) and full-time staff'],
-  sheet_naming_ok: ['名称检查未发现问题', 'No naming problems found'],
-  sheet_center_name: ['驻地', 'Site'],
-  sheet_distance: ['平均 {mean} m / 最远 {max} m', 'mean {mean} m / farthest {max} m'],
-  sheet_households: ['户数', 'Households'],
-  sheet_distance_label: ['到中心距离', 'Distance to centre'],
-  sheet_beyond_label: ['超出服务半径', 'Beyond the radius'],
-  sheet_before: ['调整前（载入时）', 'Before (as loaded)'],
-  sheet_after: ['调整后（当前方案）', 'After (current plan)'],
-  sheet_change: ['变化', 'Change'],
-  sheet_band: ['目标规模', 'Target size'],
-  sheet_new_community: ['新设社区', 'new community'],
-  sheet_unchanged: ['不变', 'unchanged'],
-  sheet_findings: ['待解决问题（{n}）', 'Open findings ({n})'],
-  sheet_no_findings: ['无', 'None'],
-  summary_title: ['社区规模优化调整汇总表', 'Summary of the adjustment'],
-  summary_meta: ['{n} 个社区 · {hh} 户 · 错误 {e} · 警告 {w} · 建议 {i} · 已说明 {x} · {plan}', 'Communities: {n} · households: {hh} · errors: {e} · warnings: {w} · suggestions: {i} · explained: {x} · {plan}'],
+  // (the print preview's and the sheets' own strings: i18n-docs.js, loaded with them)
   procedure: ['调整程序', 'Procedure'],
   proc_progress: ['已完成 {done}/{total}', '{done} of {total} done'],
   proc_current: ['当前阶段：{stage}', 'Current stage: {stage}'],
@@ -488,17 +451,21 @@ export function shownName(c) {
 
 /** A UI string; `{name}` placeholders are filled from params (as text). */
 export function t(key, params) {
-  const row = T[key];
-  let s = row ? row[i18n.lang === 'en' ? 1 : 0] : key;
-  if (params) s = s.replace(/\{(\w+)\}/g, (m, k) => (k in params ? String(params[k]) : m));
-  return s;
+  return tIn(i18n.lang, key, params);
 }
 
-/** A string in a given language, whatever the UI language ('zh' | 'en'). */
+/**
+ * A string in a given language, whatever the UI language ('zh' | 'en').
+ * `{n|compound|compounds}` picks by whether params.n is one (as a number or
+ * as formatted by num()): "1 compound", "2 compounds".
+ */
 export function tIn(lang, key, params) {
   const row = T[key];
   let s = row ? row[lang === 'en' ? 1 : 0] : key;
-  if (params) s = s.replace(/\{(\w+)\}/g, (m, k) => (k in params ? String(params[k]) : m));
+  if (params) {
+    s = s.replace(/\{(\w+)\|([^|{}]*)\|([^|{}]*)\}/g, (m, k, one, many) => (k in params ? (String(params[k]).replace(/[\s,]/g, '') === '1' ? one : many) : m));
+    s = s.replace(/\{(\w+)\}/g, (m, k) => (k in params ? String(params[k]) : m));
+  }
   return s;
 }
 

@@ -164,11 +164,13 @@ describe('suggest and repair', () => {
     assert.equal((await report()).communities.length, report0.communities.length);
   });
 
-  test('a lock is kept with the autosave and listed by Repair', async () => {
+  test('a lock is saved in the plan file, survives a reload and is listed by Repair', async () => {
     await openDetail(LOCKED);
     await page.check(tid('lock-community'));
     await page.waitForTimeout(800); // the lock's module loads, then the autosave
     await page.waitForSelector('[data-testid="save-state"][data-state="saved"]');
+    const saved = JSON.parse(await page.evaluate(() => window.shequ.getPlan()));
+    assert.deepEqual(saved.shequ?.locked, [LOCKED], 'the lock is in the plan file');
     await page.reload();
     await page.waitForSelector(tid('toast-restored'));
     await openDetail(LOCKED);
@@ -182,7 +184,8 @@ describe('suggest and repair', () => {
     const planBefore = await page.evaluate(() => window.shequ.getPlan());
     // The expected result: the engine with `adjust` in Node, on the same plan and options.
     const node = new adjustWasm.Engine(planBefore, 'plan.geojson', '');
-    const summary = JSON.parse(node.repair(JSON.stringify({ strict: false, locked: [LOCKED], seed: 1 }), null));
+    // The lock travels in the plan: the engine honours it without being told.
+    const summary = JSON.parse(node.repair(JSON.stringify({ strict: false, locked: [], seed: 1 }), null));
     await page.click(tid('repair-run'));
     await page.waitForSelector(tid('repair-summary'), { timeout: 60000 });
     assert.equal(await text(tid('repair-summary')), `迁移 ${summary.moved_households.toLocaleString('en')} 户（${summary.moved_compounds} 个小区）；社区 ${summary.communities_before} → ${summary.communities_after} 个`);
@@ -194,39 +197,34 @@ describe('suggest and repair', () => {
     const unresolved = await page.locator(`${tid('repair-unresolved')} li`).count();
     assert.equal(unresolved, summary.unresolved.length);
     await shot('04-repair-result');
-    // Which change to leave out, as the engine in Node sees it: one whose omission adds no boundary
-    // finding the demo lacks. (Leaving out one that would — a split's part, whose origin is then left
-    // in pieces — is refused by the page with the findings listed: tried first, when there is one.)
+    // Leaving out any one change adds no boundary finding the demo lacks: the engine leaves out
+    // what depended on it too (a split's other part, a move from a community it no longer holds).
     const partial = (rejected) => {
-      const e = new wasm.Engine(node.repairPlan(rejected), 'proposal.geojson', '');
+      const { plan, also_left_out } = node.repairPlan(rejected);
+      const e = new wasm.Engine(plan, 'proposal.geojson', '');
       const r = e.report();
       e.free();
-      return r;
+      return Object.assign(r, { also: also_left_out });
     };
     const adds = (r) => {
       const a = boundaryCounts(r), b = boundaryCounts(report0);
       return Object.keys(a).filter((code) => a[code] > (b[code] ?? 0));
     };
     const changed = ids.map(([id]) => id);
-    const broken = changed.find((id) => adds(partial([id])).some((code) => STRUCTURAL.has(code)));
-    if (broken) {
-      await page.uncheck(tid('repair-change-' + broken));
-      await page.click(tid('repair-accept'));
-      await page.waitForSelector(`${tid('repair-warn')} li`);
-      const codes = await page.$$eval(`${tid('repair-warn')} li`, (els) => els.map((e) => e.dataset.code));
-      assert.ok(codes.every((c) => STRUCTURAL.has(c)), codes.join());
-      assert.equal(await page.evaluate(() => window.shequ.getPlan()), planBefore, 'nothing applied');
-      await shot('05-repair-refused');
-      await page.check(tid('repair-change-' + broken));
-    }
-    const unticked = changed.find((id) => adds(partial([id])).length === 0);
-    assert.ok(unticked, 'a change that can be left out cleanly');
+    for (const id of changed) assert.deepEqual(adds(partial([id])).filter((code) => STRUCTURAL.has(code)), [], `leaving out ${id}`);
+    // One adding no boundary finding at all (not even a service radius), with others depending on it
+    // when there is one: the toast names them.
+    const clean = changed.filter((id) => adds(partial([id])).length === 0);
+    assert.ok(clean.length, 'a change that can be left out cleanly');
+    const unticked = clean.find((id) => partial([id]).also.length > 0) ?? clean[0];
+    const also = partial([unticked]).also;
     await page.uncheck(tid('repair-change-' + unticked));
     await page.click(tid('repair-accept'));
     await page.waitForSelector(tid('toast-repair-applied'));
+    if (also.length) assert.match(await text(tid('toast-repair-applied')), /一并保留原状/);
     assert.equal(await page.locator(tid('repair')).count(), 0);
     const r = await report();
-    const allowed = new Set([unticked, unticked.replace(/-\d+$/, ''), ...summary.unresolved.flatMap((u) => u.community_ids)]);
+    const allowed = new Set([unticked, ...also, ...[unticked, ...also].map((id) => id.replace(/-\d+$/, '')), ...summary.unresolved.flatMap((u) => u.community_ids)]);
     for (const id of outliers(r)) assert.ok(allowed.has(id), `${id} still outside 500–3,000`);
     assert.ok(outliers(r).size < outliers(report0).size, 'fewer communities outside 500–3,000');
     // The page's result is the Node engine's proposal without that change.

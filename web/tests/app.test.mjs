@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARTIFACTS, centroid, demoText, interiorPoint, launch, metres, nodeEngine, ringsOf, selectCommunity as select, startServer, watchedPage } from './harness.mjs';
+import { ARTIFACTS, demoText, dragMovingOne, interiorPoint, launch, metres, nodeEngine, ringsOf, selectCommunity as select, startServer, watchedPage } from './harness.mjs';
 
 const VIEWPORT = { width: 1600, height: 1000 };
 let server, browser, context, page, watch, wasm, demo;
@@ -75,64 +75,9 @@ describe('the planner', () => {
   test('dragging a shared vertex with the mouse moves a compound; panel and neighbour follow', async () => {
     // Choose, with the engine in Node, a shared vertex whose move takes exactly one compound across.
     const eng = engineFor(demo, 'demo.geojson');
-    const rep = eng.report();
-    const rings = ringsOf(eng.geometry());
-    const owners = new Map();
-    for (const [id, list] of rings) for (const ring of list) for (const p of ring) {
-      if (!owners.has(key(p))) owners.set(key(p), new Set());
-      owners.get(key(p)).add(id);
-    }
-    const ownerOf = new Map();
-    for (const c of rep.communities) for (const x of c.compounds) ownerOf.set(x, c.id);
-    const props = new Map();
-    const compounds = eng.layer('compound').features.map((f) => {
-      props.set(String(f.properties.id), f.properties);
-      return { id: String(f.properties.id), at: centroid(f.geometry) };
-    });
-    const nodes = eng.nodes(-180, -90, 180, 90);
-    const candidates = [];
-    for (let i = 0; i < nodes.ids.length; i++) {
-      const n = [nodes.coords[2 * i], nodes.coords[2 * i + 1]];
-      const own = owners.get(key(n));
-      if (nodes.degree[i] !== 2 || own?.size !== 2) continue;
-      for (const c of compounds) {
-        const from = ownerOf.get(c.id);
-        if (!own.has(from)) continue;
-        const d = metres(n, c.at);
-        if (d > 300) continue;
-        const to = [...own].find((x) => x !== from);
-        const T = [c.at[0] + (c.at[0] - n[0]) * 0.5, c.at[1] + (c.at[1] - n[1]) * 0.5];
-        candidates.push({ node: nodes.ids[i], n, c, from, to, T, d });
-      }
-    }
-    candidates.sort((a, b) => a.d - b.d);
-    // Where a drag to `T` takes exactly this compound across and nothing else.
-    const movesOne = (cand, T) => {
-      eng.beginDrag(cand.node);
-      eng.dragTo(T[0], T[1], 0);
-      const d = eng.endDrag();
-      let ok = false;
-      if (!d.reverted) {
-        const moved = eng.report().comparison?.moves ?? [];
-        ok = moved.length === 1 && moved[0].compound_id === cand.c.id && moved[0].to === cand.to;
-      }
-      while (eng.canUndo()) eng.undo();
-      return ok;
-    };
-    // The mouse lands within a pixel of T: the outcome must not change within a few metres.
-    const m = 4 / 111000;
-    const robust = (cand) => [[0, 0], [m, 0], [-m, 0], [0, m], [0, -m]].every(([dx, dy]) => movesOne(cand, [cand.T[0] + dx, cand.T[1] + dy]));
-    let pick = null;
-    for (const cand of candidates.slice(0, 400)) {
-      for (const f of [1.6, 1.3, 2.0]) {
-        const c = { ...cand, T: [cand.n[0] + (cand.c.at[0] - cand.n[0]) * f, cand.n[1] + (cand.c.at[1] - cand.n[1]) * f] };
-        if (robust(c)) { pick = c; break; }
-      }
-      if (pick) break;
-    }
+    const pick = dragMovingOne(eng);
     assert.ok(pick, 'the demo has a shared vertex whose drag moves one compound');
-    const p = props.get(pick.c.id);
-    const moving = (+p.households || 0) + (+p.planned_households || 0);
+    const moving = pick.c.hh;
     const beforeFrom = await hh(pick.from), beforeTo = await hh(pick.to);
 
     await selectCommunity(pick.from);

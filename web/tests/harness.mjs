@@ -151,3 +151,53 @@ export function centroid(geometry) {
   const ring = geometry.type === 'Polygon' ? geometry.coordinates[0] : geometry.coordinates[0][0];
   return interiorPoint(ring);
 }
+
+/**
+ * A shared vertex (two communities, degree 2) and a point `T` beyond a compound
+ * of one of them such that dragging the vertex to T — or to within a few metres
+ * of it: the mouse lands within a pixel or so — moves exactly that compound to
+ * the other community; found with `eng` (an Engine on the plan, left as it
+ * was). Candidates `min`–`max` metres from the vertex, tried in `order`, T at
+ * each of `factors` times the way to the compound. Returns {node, n, c: {id,
+ * at, hh}, from, to, d, T} or null.
+ */
+export function dragMovingOne(eng, { min = 0, max = 300, order = (a, b) => a.d - b.d, factors = [1.6, 1.3, 2.0], limit = 400 } = {}) {
+  const key = (p) => p[0] + ',' + p[1];
+  const owners = new Map();
+  for (const [id, list] of ringsOf(eng.geometry())) for (const ring of list) for (const p of ring) {
+    if (!owners.has(key(p))) owners.set(key(p), new Set());
+    owners.get(key(p)).add(id);
+  }
+  const ownerOf = new Map();
+  for (const c of eng.report().communities) for (const x of c.compounds) ownerOf.set(x, c.id);
+  const compounds = eng.layer('compound').features.map((f) => ({ id: String(f.properties.id), at: centroid(f.geometry), hh: (+f.properties.households || 0) + (+f.properties.planned_households || 0) }));
+  const nodes = eng.nodes(-180, -90, 180, 90);
+  const candidates = [];
+  for (let i = 0; i < nodes.ids.length; i++) {
+    const n = [nodes.coords[2 * i], nodes.coords[2 * i + 1]];
+    const own = owners.get(key(n));
+    if (nodes.degree[i] !== 2 || own?.size !== 2) continue;
+    for (const c of compounds) {
+      const from = ownerOf.get(c.id);
+      const d = own.has(from) ? metres(n, c.at) : Infinity;
+      if (d >= min && d <= max) candidates.push({ node: nodes.ids[i], n, c, from, to: [...own].find((x) => x !== from), d });
+    }
+  }
+  candidates.sort(order);
+  const movesOne = (cand, T) => {
+    eng.beginDrag(cand.node);
+    eng.dragTo(T[0], T[1], 0);
+    const d = eng.endDrag();
+    const moved = d.reverted ? [] : eng.report().comparison?.moves ?? [];
+    while (eng.canUndo()) eng.undo();
+    return moved.length === 1 && moved[0].compound_id === cand.c.id && moved[0].to === cand.to;
+  };
+  const m = 4 / 111000;
+  for (const cand of candidates.slice(0, limit)) {
+    for (const f of factors) {
+      const T = [cand.n[0] + (cand.c.at[0] - cand.n[0]) * f, cand.n[1] + (cand.c.at[1] - cand.n[1]) * f];
+      if ([[0, 0], [m, 0], [-m, 0], [0, m], [0, -m]].every(([dx, dy]) => movesOne(cand, [T[0] + dx, T[1] + dy]))) return { ...cand, T };
+    }
+  }
+  return null;
+}

@@ -52,7 +52,8 @@ export class AdjustClient {
     const msg = { id: ++this._n, type, ...args, ...this._urls };
     const sentPlan = this._sent !== this.version;
     if (sentPlan) {
-      msg.plan = app.bridge.call('exportPlan');
+      // The autosave's export when it is current (no second export of a city on the main thread).
+      msg.plan = (!app._exportDue && app._lastGood?.plan) || app.bridge.call('exportPlan');
       msg.fileName = app.fileName;
       msg.profile = app.profileText ?? '';
       this._sent = this.version;

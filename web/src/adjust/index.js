@@ -36,14 +36,14 @@ export function repair(app) {
 }
 
 /**
- * Locks community `id` (a repair leaves it as it is) or unlocks it. The
- * engine's updateCommunity does not carry such a property: the lock is the
- * component's (`locked`), kept in the autosave record.
+ * Locks community `id` (a repair leaves it as it is) or unlocks it: the
+ * plan's own record (`locked`), saved in the plan file; one undoable edit.
  */
 export function lock(app, id, on) {
-  if (on) app.locked.add(id);
-  else app.locked.delete(id);
-  app._save(null);
+  const locked = app.locked;
+  if (on) locked.add(id);
+  else locked.delete(id);
+  app.edit('setPlanInfo', { locked: locked.size ? [...locked] : null });
   const r = parts.get(app)?.repair;
   if (r?.step === 'options') r._view();
 }

@@ -123,15 +123,17 @@ export class RepairPanel {
     this.step = 'result';
     this._view = () => this._result({ summary: s, changes }, version, rejected);
     this._version = version;
-    const name = (id) => (app.state.communities.has(id) ? app.state.name(id) : id);
+    // Names for the ids of the result (new communities have provisional names; never an id shown).
+    this._names = new Map(changes.map((c) => [c.id, c.name || app.state.name(c.id)]));
+    const name = (id) => this._names.get(id) ?? app.state.name(id);
     const row = (c) => (c.before == null ? t('repair_change_new', { name: c.name || c.id, after: num(c.after) })
       : c.after == null ? t('repair_change_gone', { name: c.name || c.id, before: num(c.before) })
         : t('repair_change', { name: c.name || c.id, before: num(c.before), after: num(c.after) }));
     const stale = this._client.version !== version;
     this._frame(
       el('p', { testid: 'repair-summary', text: t('repair_result', { hh: num(s.moved_households), n: num(s.moved_compounds), before: num(s.communities_before), after: num(s.communities_after) }) }),
-      s.created.length ? el('p', { testid: 'repair-created', text: t('repair_created', { list: s.created.join('、') }) }) : null,
-      s.removed.length ? el('p', { testid: 'repair-removed', text: t('repair_removed', { list: s.removed.map(name).join('、') }) }) : null,
+      s.created.length ? el('p', { testid: 'repair-created', text: t('repair_created', { list: s.created.map(name).join(t('list_sep')) }) }) : null,
+      s.removed.length ? el('p', { testid: 'repair-removed', text: t('repair_removed', { list: s.removed.map(name).join(t('list_sep')) }) }) : null,
       s.unresolved.length ? [
         el('h3', { text: t('repair_unresolved', { n: s.unresolved.length }) }),
         el('ul', { class: 'shequ-finding-list', testid: 'repair-unresolved' }, s.unresolved.map((u) => el('li', { class: 'shequ-finding', dataset: { code: u.code, communities: u.community_ids.join(' '), severity: 'warning' } },
@@ -157,9 +159,9 @@ export class RepairPanel {
     const app = this._app;
     if (this._client.version !== version) return this._view?.();
     const rejected = boxes.filter((b) => !b.checked).map((b) => b.value);
-    let plan, raised;
+    let plan, raised, alsoLeftOut;
     try {
-      ({ plan, raised } = await this._client.call('repairPlan', { rejected }));
+      ({ plan, raised, alsoLeftOut } = await this._client.call('repairPlan', { rejected }));
     } catch (e) {
       this._options(errorText(e));
       return;
@@ -178,6 +180,9 @@ export class RepairPanel {
       return;
     }
     this.close();
-    app.toast(t('repair_applied'), 'ok', 10000, 'toast-repair-applied', { text: t('repair_compare'), testid: 'repair-compare', onclick: () => app.consult.compare.show('swipe') });
+    // Changes that depended on one left out are left out too: said, by name.
+    const also = alsoLeftOut.map((id) => this._names?.get(id) ?? app.state.name(id));
+    const applied = also.length ? t('repair_applied_also', { list: also.join(t('list_sep')) }) : t('repair_applied');
+    app.toast(applied, 'ok', 10000, 'toast-repair-applied', { text: t('repair_compare'), testid: 'repair-compare', onclick: () => app.consult.compare.show('swipe') });
   }
 }

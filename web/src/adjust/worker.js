@@ -10,7 +10,8 @@
 //                             this engine's plan stays as it was
 //   repair {options}        → {summary, changes} (progress messages on the way)
 //   repairPlan {rejected}   → {plan: the proposal without the rejected changes
-//                             (GeoJSON text), raised: the boundary findings it
+//                             (GeoJSON text), alsoLeftOut: the changes that
+//                             depended on them (ids), raised: the boundary findings it
 //                             would add (leaving a change out can leave a
 //                             community in pieces: checked here, not applied)}
 // Out: {id, progress} while a repair runs, then {id, result} or {id, error}.
@@ -87,11 +88,11 @@ function run(m, msg) {
         postMessage({ id: msg.id, progress: f });
         return true;
       }));
-      return { summary, changes: changes(m, engine.repairPlan([])) };
+      return { summary, changes: changes(m, engine.repairPlan([]).plan) };
     }
     case 'repairPlan': {
-      const plan = engine.repairPlan(msg.rejected);
-      return { plan, raised: raised(m, plan) };
+      const { plan, also_left_out: alsoLeftOut } = engine.repairPlan(msg.rejected);
+      return { plan, raised: raised(m, plan), alsoLeftOut };
     }
     default:
       throw new Error('unknown request ' + msg.type);

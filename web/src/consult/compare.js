@@ -10,6 +10,7 @@ import { num, t } from '../i18n.js';
 import { unpack } from '../state.js';
 import { labelPoint } from '../map/geo.js';
 import { STATUS } from '../map/styles.js';
+import { publicNames } from './names.js';
 
 const SIDES = ['before', 'after'];
 
@@ -35,6 +36,7 @@ export class CompareView {
     this.split = 0.5; // the divider, as a share of the map's width
     this._before = null; // {text, list, shapes}
     this._maps = [];
+    this._names = publicNames(ctx); // never an id on a map a meeting sees
     this._onChange = () => { if (this.open) this._redrawAfter(); };
     ctx.on('change', this._onChange);
   }
@@ -208,7 +210,7 @@ export class CompareView {
       const at = labelPoint(shape.polys);
       if (!at) continue;
       const div = el('div', { class: 'shequ-consult-label', testid: `consult-${side}-label-${c.id}`, dataset: { status: c.status, changed: String(changed), id: c.id } },
-        el('span', { class: 'shequ-consult-label-name', text: c.name }),
+        el('span', { class: 'shequ-consult-label-name', text: c.name?.trim() || this._names(c.id) }),
         el('span', { class: 'shequ-consult-label-hh', testid: `consult-${side}-hh-${c.id}`, text: t('hh_long', { n: num(c.households_total) }) }));
       const marker = L.marker(at, { pane: labelPane, interactive: false, keyboard: false, icon: L.divIcon({ className: 'shequ-consult-anchor', html: div, iconSize: null }) });
       group.addLayer(marker);

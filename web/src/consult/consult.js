@@ -1,16 +1,15 @@
 // Consultation mode: what the component shows at a residents' meeting.
 // - read-only plans (a file marked by readonly.js, or the host's `readOnly`
 //   option): no editing, a banner, export still works;
-// - the before/after comparison (compare.js);
-// - the presentation view (present.js).
+// - the before/after comparison (compare.js) and the presentation view
+//   (present.js): loaded on first use (views.js, with their strings), so
+//   that they stay out of the page's start-up bundle (scripts/size.mjs).
 // It owns whether the planner is editable: options.editable is the host's
 // wish, and is switched off while the plan is read-only or being presented.
 import { el } from '../dom.js';
 import { t } from '../i18n.js';
 import { download, stamp } from '../io.js';
 import { baselineOf, marker, readOnlyFile } from './readonly.js';
-import { CompareView } from './compare.js';
-import { Presentation } from './present.js';
 
 export class Consult {
   constructor(ctx) {
@@ -20,9 +19,33 @@ export class Consult {
     this.planReadOnly = false;
     this.banner = el('div', { class: 'shequ-readonly-banner', testid: 'read-only-banner', role: 'status', hidden: true });
     ctx.root.insertBefore(this.banner, ctx.body);
-    this.compare = new CompareView(ctx);
-    this.present = new Presentation(ctx);
+    this._views = null; // {compare, present} once views.js has loaded
+    this._loading = null;
+    const self = this;
+    // The views' doors, usable before their code has loaded: what opens one waits for it.
+    this.compare = {
+      get open() { return !!self._views?.compare.open; },
+      show: async (mode) => (await self.views())?.compare.show(mode),
+      close: () => self._views?.compare.close(),
+      toggle: () => (this.compare.open ? this.compare.close() : this.compare.show()),
+    };
+    this.present = {
+      get active() { return !!self._views?.present.active; },
+      enter: async () => (await self.views())?.present.enter(),
+      leave: () => self._views?.present.leave(),
+    };
     this._apply(false);
+  }
+
+  /** The before/after and presentation views (views.js, loaded now); null if it cannot load. */
+  views() {
+    return (this._loading ??= import('./views.js').then(
+      (m) => (this._views = m.makeViews(this._ctx)),
+      (e) => {
+        this._loading = null;
+        this._ctx.toast(String(e?.message ?? e), 'error', 10000);
+        return null;
+      }));
   }
 
   get readOnly() { return this.forcedReadOnly || this.planReadOnly; }
@@ -42,7 +65,7 @@ export class Consult {
         ctx.state.comparison = ctx.bridge.call('report').comparison;
       } catch { /* an unreadable baseline: compare with the file itself */ }
     }
-    this.compare.invalidate();
+    this._views?.compare.invalidate();
     this._apply(false);
   }
 
@@ -77,8 +100,8 @@ export class Consult {
 
   relabel() {
     this.banner.textContent = this.readOnly ? t('read_only_banner') : '';
-    this.compare.relabel();
-    this.present.relabel();
+    this._views?.compare.relabel();
+    this._views?.present.relabel();
   }
 
   /** Buttons for the toolbar. */
@@ -98,7 +121,8 @@ export class Consult {
   /** The read-only file for the current plan (text). */
   readOnlyPlan() {
     const ctx = this._ctx;
-    return readOnlyFile(ctx.bridge.call('exportPlan'), { baselineText: ctx._baseline?.text, title: ctx.options.title, profile: ctx.profileName });
+    // The plan's own title, if it has one, travels in the plan (planInfo); else the host's.
+    return readOnlyFile(ctx.bridge.call('exportPlan'), { baselineText: ctx._baseline?.text, title: ctx.planInfo?.title ? '' : ctx.options.title, profile: ctx.profileName });
   }
 
   exportReadOnly() {

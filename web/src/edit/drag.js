@@ -17,6 +17,10 @@ export class VertexDrag {
     this._ctx = ctx;
     this._badge = el('div', { class: 'shequ-badge', testid: 'drag-badge', hidden: true, 'aria-live': 'off' });
     ctx.mapEl.append(this._badge);
+    // The vertex being dragged, drawn above the labels (the handles' canvas is below them).
+    const map = ctx.view.map;
+    if (!map.getPane('shequ-drag')) map.createPane('shequ-drag').style.zIndex = 490;
+    this._vertex = L.marker([0, 0], { pane: 'shequ-drag', interactive: false, keyboard: false, icon: L.divIcon({ className: 'shequ-drag-vertex', iconSize: [16, 16] }) });
     this._raf = 0;
     this._latest = null;
     this.active = null;
@@ -35,7 +39,7 @@ export class VertexDrag {
     const { bridge } = this._ctx;
     bridge.call('beginDrag', node.id);
     // before: compound → its community at the start, for the compounds an edit touched so far.
-    this.active = { node, before: new Map(), moved: false, badgeKey: '', mapWidth: this._ctx.mapEl.clientWidth };
+    this.active = { node, from: node.latlng, before: new Map(), moved: false, badgeKey: '', mapWidth: this._ctx.mapEl.clientWidth };
   }
 
   move(e) {
@@ -80,6 +84,7 @@ export class VertexDrag {
       for (const [id, was] of changes?.prevOwner ?? []) if (!before.has(id)) before.set(id, was);
       const at = delta.snapped ? L.latLng(delta.snapped.lat, delta.snapped.lon) : m.latlng;
       this._ctx.handles.move(this.active.node.id, at);
+      this._vertex.setLatLng(at).addTo(view.map);
       this._ctx.mapEl.classList.toggle('shequ-snapped', !!delta.snapped?.kind);
       this._showBadge(m.point, this._moves(state), delta.pending);
     } finally {
@@ -115,7 +120,8 @@ export class VertexDrag {
     const lines = [];
     for (const [id, g] of to) lines.push(['shequ-badge-line', t('badge_plus', { n: num(g.n), h: num(g.h), name: id ? this._ctx.state.name(id) : t('nowhere') })]);
     if (!lines.length) lines.push(['shequ-badge-quiet', t('badge_none')]);
-    if (pending?.length) lines.push(['shequ-badge-pending', t('badge_pending', { what: pending.join(', ') })]);
+    // In words: gaps are the check a drag defers; any other is "the other checks", never its code.
+    if (pending?.length) lines.push(['shequ-badge-pending', t('badge_pending', { what: [...new Set(pending.map((c) => t(c === 'boundary.gap' ? 'check_gaps' : 'check_others')))].join(t('list_sep')) })]);
     const key = lines.map((l) => l.join(':')).join('\n');
     if (key !== this.active.badgeKey) {
       this.active.badgeKey = key;
@@ -171,14 +177,17 @@ export class VertexDrag {
     if (!this.active) return;
     if (this._raf) cancelAnimationFrame(this._raf);
     this._raf = 0;
+    const { node, from } = this.active;
     this._finish();
     this._ctx.apply(this._ctx.bridge.call('cancelDrag'), {});
+    this._ctx.handles.move(node.id, from); // back where it was
   }
 
   _finish() {
     this.active = null;
     this._latest = null;
     this._badge.hidden = true;
+    this._vertex.remove();
     this._ctx.context.setMoving(new Set());
     this._ctx.mapEl.classList.remove('shequ-snapped');
   }

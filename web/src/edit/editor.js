@@ -2,9 +2,9 @@
 // (vertex drag, insert, delete; service-centre move), reassign, split, merge,
 // create. Every change goes through ctx.edit(), i.e. through the engine.
 import L from 'leaflet';
-import { t, num } from '../i18n.js';
+import { t } from '../i18n.js';
 import { metresPerPixel, segDist2 } from '../map/geo.js';
-import { Handles } from './handles.js';
+import { Handles, OVERVIEW_ZOOM } from './handles.js';
 import { VertexDrag } from './drag.js';
 import { DrawTool } from './draw.js';
 
@@ -13,6 +13,7 @@ const NUDGE = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowD
 const EDGE_PX = 7; // a click this close to an edge inserts a vertex
 
 export const TOOLS = ['select', 'reassign', 'split', 'merge', 'create'];
+let preview = null; // ./preview.js, once loaded
 
 export class Editor {
   constructor(ctx) {
@@ -70,7 +71,7 @@ export class Editor {
     this._press = { x: point.x, y: point.y, id: e.pointerId, target: null };
     if (!ctx.options.editable || !ctx.bridge.ready || ctx.mode !== 'select') return;
     const node = this.handles.nodeAt(point);
-    const center = node ? null : ctx.context.centerAt(map.mouseEventToLatLng(e));
+    const center = node ? null : this._centerAt(map.mouseEventToLatLng(e));
     if (!node && !center) return;
     // Ours, not Leaflet's: no map panning, no compatibility mouse events.
     e.preventDefault();
@@ -164,10 +165,23 @@ export class Editor {
       this._insert(latlng);
       return;
     }
-    const center = ctx.context.centerAt(latlng);
+    const center = this._centerAt(latlng);
     if (center) return ctx.selectCenter(center);
     this.handles.select(null);
     ctx.select(ctx.communities.at(latlng));
+  }
+
+  /**
+   * The service centre a click means: one whose marker is under the pointer;
+   * at a district's overview (small markers, sitting at communities' middles)
+   * only once the community around it is selected: the first click selects the community.
+   */
+  _centerAt(latlng) {
+    const { context, communities } = this._ctx;
+    const id = context.centerAt(latlng);
+    if (!id || !context.smallCenters) return id;
+    const here = communities.at(latlng);
+    return !here || here === communities.selected ? id : null;
   }
 
   _insert(latlng) {
@@ -185,7 +199,9 @@ export class Editor {
     const ctx = this._ctx;
     if (!this.handles.count) return false;
     const map = ctx.view.map;
-    const scope = map.getZoom() >= 16.5 ? ctx.state.order : [ctx.communities.selected, ...ctx.communities.neighbours];
+    // The edges whose vertices have handles (handles.js): at an overview, the selected community's only.
+    const z = map.getZoom();
+    const scope = z >= 16.5 ? ctx.state.order : [ctx.communities.selected, ...(z < OVERVIEW_ZOOM ? [] : ctx.communities.neighbours)];
     const ll = map.containerPointToLatLng(point);
     const pad = EDGE_PX * metresPerPixel(ll.lat, map.getZoom()) / 90000;
     const lim = EDGE_PX * EDGE_PX;
@@ -206,31 +222,13 @@ export class Editor {
     return false;
   }
 
+  // Reassign and merge show what they would do first (preview.js, loaded on first use).
   _reassignPick(latlng, point, shift = false) {
-    const ctx = this._ctx;
-    const layer = this.reassignLayer;
-    const fid = layer === 'grid' ? ctx.context.gridAt(latlng) : ctx.context.compoundAt(latlng);
-    if (!fid) return;
-    const owner = ctx.state.owner[layer].get(fid);
-    const name = layer === 'grid' ? fid : ctx.state.compoundName(fid);
-    const label = layer === 'compound' ? `${name}（${num(ctx.state.compoundHouseholds(fid))}）` : name;
-    const targets = (ctx.state.communities.get(owner)?.neighbours ?? []).map((n) => n.id);
-    if (!owner) {
-      // In no community yet: offer the communities around it.
-      const at = ctx.communities.at(latlng);
-      if (at) targets.push(at);
-    }
-    if (!targets.length) return ctx.toast(t('reassign_none', { name: label }), 'info');
-    // The community chosen last comes first (Enter takes it); Shift+click
-    // gives to it without asking, as a districting tool's brush would.
-    const last = targets.indexOf(this._lastTarget);
-    if (last >= 0 && shift) return this._reassign(layer, fid, this._lastTarget);
-    if (last > 0) targets.unshift(...targets.splice(last, 1));
-    ctx.menu.open(point, t('reassign_to', { name: label }), targets.map((id) => ({
-      text: ctx.state.name(id),
-      testid: 'reassign-target-' + id,
-      onselect: () => this._reassign(layer, fid, id),
-    })), 'reassign-menu');
+    this._preview((m) => m.reassignPick(this, latlng, point, shift));
+  }
+
+  _preview(fn) {
+    (preview ??= import('./preview.js')).then(fn, (e) => this._ctx.toast(e.message, 'error'));
   }
 
   _reassign(layer, fid, to) {
@@ -238,20 +236,7 @@ export class Editor {
   }
 
   _mergePick(latlng, point) {
-    const ctx = this._ctx;
-    const keep = ctx.communities.selected;
-    const other = ctx.communities.at(latlng);
-    if (!keep || !other || other === keep) {
-      if (other) ctx.select(other);
-      return;
-    }
-    ctx.menu.open(point, null, [{
-      text: t('merge_confirm', { a: ctx.state.name(keep), b: ctx.state.name(other) }),
-      testid: 'merge-confirm',
-      onselect: () => {
-        if (ctx.edit('merge', keep, other)) ctx.setTool('select');
-      },
-    }], 'merge-menu');
+    this._preview((m) => m.mergePick(this, latlng, point));
   }
 
   _split(line) {

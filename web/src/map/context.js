@@ -32,6 +32,9 @@ const CenterMarker = L.Marker.extend({
 export const DETAIL_MAX = 3000;
 const SLICE_MS = 8;
 const CENTERS_MAX = 400;
+// Below this zoom a centre's marker is small (12 px, not 22): at a district's
+// overview it would sit where people click to select its community.
+const CENTER_FULL_ZOOM = 16;
 
 /** A compound drawn as a point: its marker grows with its households. */
 const pointRadius = (hh) => Math.min(14, 3 + Math.sqrt(hh) / 7);
@@ -258,6 +261,8 @@ export class ContextLayers {
     const v = this._view.map.getBounds().pad(0.25);
     // Too many to tell apart at this zoom: only the selected one.
     const dense = this._view.map.getZoom() < (this._minZoom.service_center ?? 0);
+    this.smallCenters = this._view.map.getZoom() < CENTER_FULL_ZOOM;
+    this._view.map.getPane('shequ-centers').classList.toggle('shequ-centers-small', this.smallCenters);
     for (const [id, m] of this._centers) {
       const inView = (!dense || id === this._selectedCenter) && v.contains(m.getLatLng());
       if (inView && !group.hasLayer(m)) {
@@ -274,7 +279,7 @@ export class ContextLayers {
       pane: 'shequ-centers',
       interactive: false,
       keyboard: false,
-      icon: L.divIcon({ className: 'shequ-center', iconSize: [22, 22], iconAnchor: [11, 11] }),
+      icon: L.divIcon({ className: 'shequ-center', iconSize: null }), // sized by CSS (shequ-centers-small)
     });
     this._centers.set(id, marker);
   }
@@ -325,16 +330,22 @@ export class ContextLayers {
     if (prev !== id && this._view.map.getZoom() < this._minZoom.service_center) this._syncCenters();
   }
 
-  /** Hit tests, nearest first: a centre within px, a compound, a grid cell. */
-  centerAt(latlng, px = 14) {
+  /**
+   * Hit tests: a centre whose marker is under the point (its square and a
+   * pixel around it, nothing more: a click beside it selects the community),
+   * a compound, a grid cell.
+   */
+  centerAt(latlng) {
     if (!this._visible.service_center) return null;
     const map = this._view.map;
     const p = map.latLngToContainerPoint(latlng);
-    let best = null, bestD = px * px;
+    const half = this.smallCenters ? 7 : 12;
+    let best = null, bestD = Infinity;
     for (const [id, m] of this._centers) {
       if (!this._groups.service_center.hasLayer(m)) continue;
-      const d = p.distanceTo(map.latLngToContainerPoint(m.getLatLng())) ** 2;
-      if (d <= bestD) { bestD = d; best = id; }
+      const q = map.latLngToContainerPoint(m.getLatLng());
+      const d = Math.max(Math.abs(p.x - q.x), Math.abs(p.y - q.y));
+      if (d <= half && d < bestD) { bestD = d; best = id; }
     }
     return best;
   }

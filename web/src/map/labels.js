@@ -11,6 +11,11 @@ import { labelPoint } from './geo.js';
 const CELL = 96; // px, collision grid
 // No label is narrower or lower than this (px) × 0.7 / 0.9: smaller communities are not measured.
 const MIN_W = 28, MIN_H = 24;
+// Where a label may go from its anchor, in steps of half its width (x) and
+// three quarters of its height (y): on it, below, above; when every community
+// is to be labelled, to the sides and corners too.
+const OFFSETS = [[0, 0], [0, 1], [0, -1]];
+const OFFSETS_ALL = [...OFFSETS, [0, 0.5], [0, -0.5], [0.5, 0], [-0.5, 0], [1, 0], [-1, 0], [0.5, 0.5], [-0.5, 0.5], [0.5, -0.5], [-0.5, -0.5], [1, 1], [-1, 1], [1, -1], [-1, -1]];
 
 class Boxes {
   constructor() {
@@ -50,6 +55,9 @@ export class LabelLayer {
     this._visible = true;
     this._raf = 0;
     this._order = null; // ids, most households first
+    // The presentation view's (consult/present.js): {name(c), hh(c)}, the texts;
+    // while set, every community in view is labelled where its label has room.
+    this.present = null;
     view.map.on('zoomend moveend resize', () => this.layout());
     view.map.on('zoomstart', () => this._pane.classList.add('shequ-hidden'));
   }
@@ -100,8 +108,8 @@ export class LabelLayer {
     if (l.stale) {
       const c = this._state.communities.get(id);
       l.stale = false;
-      l.nameText = shownName(c);
-      l.hhText = t('hh_long', { n: num(c.households_total) });
+      l.nameText = this.present ? this.present.name(c) : shownName(c);
+      l.hhText = this.present ? this.present.hh(c) : t('hh_long', { n: num(c.households_total) });
       l.status = c.status;
       // Digits are about as wide as each other: measure again when the length changes.
       const len = l.nameText.length * 1000 + l.hhText.length;
@@ -165,8 +173,10 @@ export class LabelLayer {
     const view = map.getBounds();
     const [w0, s0, e0, n0] = [view.getWest(), view.getSouth(), view.getEast(), view.getNorth()];
     const boxes = new Boxes();
+    const all = !!this.present;
     // Service-centre markers are obstacles; a label that would cover one moves below or above it.
-    for (const ll of this.obstacles?.() ?? []) {
+    // (Not when every community is to be labelled: the name comes first.)
+    for (const ll of (all ? null : this.obstacles?.()) ?? []) {
       if (ll.lng < w0 || ll.lng > e0 || ll.lat < s0 || ll.lat > n0) continue;
       const q = map.latLngToContainerPoint(ll);
       boxes.add([q.x - 13, q.y - 13, q.x + 13, q.y + 13]);
@@ -186,13 +196,13 @@ export class LabelLayer {
       const sw = map.latLngToContainerPoint([b[1], b[0]]), ne = map.latLngToContainerPoint([b[3], b[2]]);
       const bw = ne.x - sw.x, bh = sw.y - ne.y;
       const tiny = bw < MIN_W || bh < MIN_H;
-      if ((tiny && id !== this.selected) || !this._fill(id, l)) {
+      if ((tiny && !all && id !== this.selected) || !this._fill(id, l)) {
         this._hide(l);
         continue;
       }
       // Not measured yet: a generous guess of the width decides whether to measure at all.
       const w = l.w || Math.max(l.nameText.length * 15, l.hhText.length * 7) * 0.75;
-      if ((bw < Math.max(MIN_W, w * 0.7) || bh < MIN_H) && id !== this.selected) {
+      if ((bw < Math.max(MIN_W, w * 0.7) || bh < MIN_H) && !all && id !== this.selected) {
         this._hide(l);
         continue;
       }
@@ -208,19 +218,32 @@ export class LabelLayer {
       }
       for (const l of measure) l.div.hidden = !l.shown;
     }
-    for (const [id, l, bw, bh] of cands) {
+    // Where each candidate's label goes ([l, point] or [l, null]), into `free` (a Boxes).
+    const place = (order, free) => order.map(([id, l, bw, bh]) => {
       const fits = bw > l.w * 0.7 && bh > l.h * 0.9;
-      if (!fits && id !== this.selected) { this._hide(l); continue; }
+      if (!fits && !all && id !== this.selected) return [l, null];
       const p0 = map.latLngToContainerPoint(l.anchor);
-      let p = null, box = null;
-      for (const dy of [0, l.h * 0.75 + 6, -(l.h * 0.75 + 6)]) {
-        const q = [p0.x, p0.y + dy];
+      const dy = l.h * 0.75 + 6, dx = l.w * 0.5 + 6;
+      for (const [ox, oy] of all ? OFFSETS_ALL : OFFSETS) {
+        const q = [p0.x + ox * dx, p0.y + oy * dy];
         const bx = [q[0] - l.w / 2 - 3, q[1] - l.h / 2 - 2, q[0] + l.w / 2 + 3, q[1] + l.h / 2 + 2];
-        if (boxes.free(bx)) { p = q; box = bx; break; }
+        if (!free.free(bx)) continue;
+        const onScreen = bx[2] > 0 && bx[0] < size.x && bx[3] > 0 && bx[1] < size.y;
+        if (!onScreen) break;
+        free.add(bx);
+        return [l, q];
       }
-      const onScreen = box && box[2] > 0 && box[0] < size.x && box[3] > 0 && box[1] < size.y;
-      if (!onScreen) { this._hide(l); continue; }
-      boxes.add(box);
+      return [l, null];
+    });
+    let placed = place(cands, boxes);
+    if (all) {
+      // Every community to be labelled: also the smallest on screen first, and whichever labels more.
+      const bySize = place([...cands].sort((a, b) => a[2] * a[3] - b[2] * b[3]), new Boxes());
+      const n = (list) => list.reduce((k, [, p]) => k + !!p, 0);
+      if (n(bySize) > n(placed)) placed = bySize;
+    }
+    for (const [l, p] of placed) {
+      if (!p) { this._hide(l); continue; }
       const at = map.containerPointToLayerPoint([p[0] - l.w / 2, p[1] - l.h / 2]).round();
       if (at.x !== l.x || at.y !== l.y) {
         l.x = at.x;
@@ -245,6 +268,13 @@ export class LabelLayer {
   setVisible(on) {
     this._visible = on;
     this.layout();
+  }
+
+  /** Communities without a label shown (after a layout). */
+  hiddenCount() {
+    let n = 0;
+    for (const l of this._labels.values()) if (!l.shown) n++;
+    return n;
   }
 
   /** After a language switch: texts change width. */

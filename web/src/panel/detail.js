@@ -124,7 +124,7 @@ export class Detail {
     const f = this._ctx.state.features.service_center.get(id);
     const p = f?.properties ?? {};
     fill(this._info, el('header', { class: 'shequ-detail-head' }, el('span', { class: 'shequ-center-sym', 'aria-hidden': 'true' }), el('h2', { text: p.name ?? id, testid: 'detail-name' }), el('span', { class: 'shequ-chip', text: t('center') })),
-      el('p', { class: 'shequ-muted', text: (p.services ?? []).map((s) => t('s_' + s)).join('、') }));
+      el('p', { class: 'shequ-muted', text: (p.services ?? []).map((s) => t('s_' + s)).join(t('list_sep')) }));
     if (this._ctx.options.editable && selChanged) fill(this._form, centerForm(this._ctx, id, p));
   }
 }

@@ -95,7 +95,7 @@ export class Findings {
     const li = el('li', { class: 'shequ-finding', dataset: { id: f.id, code: f.code, communities: f.community_ids.join(' '), key, explained: f.explained ? 'true' : null }, testid: 'finding-' + f.id },
       el('button', { class: 'shequ-finding-button', onclick: () => this._ctx.showFinding(f), title: t('show_on_map') },
         el('span', { class: 'shequ-finding-msg', text: pick(f, 'message') }),
-        el('span', { class: 'shequ-finding-meta' }, where ? el('span', { class: 'shequ-finding-where', text: where }) : null, el('span', { text: t('section', { s: f.section }) }), el('code', { text: f.code }))),
+        el('span', { class: 'shequ-finding-meta' }, where ? el('span', { class: 'shequ-finding-where', text: where }) : null, el('span', { class: 'shequ-finding-cite', text: pick(f, 'citation') }))),
       findingExtras(this._ctx, f));
     this._items.set(f.id, li);
     this._shown.set(f.id, f);
@@ -147,6 +147,6 @@ export class Findings {
     if (!list.length) return;
     this._adjust.replaceChildren(el('h3', { text: t('adjustment') }), el('ul', null, list.map((a) =>
       el('li', null, el('button', { class: 'shequ-link', text: state.name(a.community_id), onclick: () => this._ctx.select(a.community_id, { zoom: true }) }),
-        ' — ' + a.conditions.map((c) => t('cond_' + c)).join('、')))));
+        ' — ' + a.conditions.map((c) => t('cond_' + c)).join(t('list_sep'))))));
   }
 }

@@ -44,7 +44,8 @@ export class Panel {
 
   _tabKey(e) {
     const i = TABS.indexOf(this.tab);
-    const next = e.key === 'ArrowRight' ? TABS[(i + 1) % TABS.length] : e.key === 'ArrowLeft' ? TABS[(i + TABS.length - 1) % TABS.length] : null;
+    // As the WAI-ARIA tabs pattern: arrows move round, Home and End to the first and last tab.
+    const next = { ArrowRight: TABS[(i + 1) % TABS.length], ArrowLeft: TABS[(i + TABS.length - 1) % TABS.length], Home: TABS[0], End: TABS.at(-1) }[e.key];
     if (next) {
       e.preventDefault();
       this.show(next);

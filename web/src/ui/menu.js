@@ -23,13 +23,18 @@ export class Menu {
     this._place(point, list);
   }
 
-  /** Opens arbitrary content (built with el()) as a popover. */
-  openElement(point, content) {
+  /**
+   * Opens arbitrary content (built with el()) as a popover; onclose() runs when
+   * it closes, however; the focus then goes back to `opener` (by default what had it).
+   */
+  openElement(point, content, onclose, opener) {
     this.close();
-    this._place(point, content);
+    this._place(point, content, opener);
+    this._onclose = onclose;
   }
 
-  _place(point, list) {
+  _place(point, list, opener = document.activeElement) {
+    this._opener = opener;
     this._parent.append(list);
     const w = this._parent.clientWidth, h = this._parent.clientHeight;
     list.style.left = Math.min(point.x + 8, w - list.offsetWidth - 8) + 'px';
@@ -52,8 +57,14 @@ export class Menu {
   }
 
   close() {
+    const done = this._onclose;
+    this._onclose = null;
+    done?.();
+    // Focus in the menu would drop to the page: back to the button that opened it.
+    const had = this._el?.contains(document.activeElement);
     this._el?.remove();
     this._el = null;
+    if (had && this._opener?.isConnected) this._opener.focus({ preventScroll: true });
     document.removeEventListener('keydown', this._onKey, true);
     document.removeEventListener('pointerdown', this._onOutside, true);
   }

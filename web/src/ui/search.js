@@ -9,8 +9,11 @@ const MAX = 12;
 const built = new WeakMap(); // state.layers (replaced on every load) → entries
 const KINDS = ['community', 'compound', 'grid', 'service_center', 'barrier'];
 
-/** Opens the search popover under `anchor` (a container point of ctx.root). */
-export function openSearch(ctx, anchor) {
+/**
+ * Opens the search popover under `anchor` (a container point of ctx.root);
+ * once it closes (Esc, or a place chosen) the focus is on `opener` again.
+ */
+export function openSearch(ctx, anchor, opener) {
   const input = el('input', {
     type: 'search', class: 'shequ-search-input', testid: 'search-input', role: 'combobox',
     'aria-label': t('search'), 'aria-autocomplete': 'list', 'aria-controls': 'shequ-search-results', 'aria-expanded': 'false',
@@ -38,7 +41,7 @@ export function openSearch(ctx, anchor) {
       go(ctx, shown[0]);
     }
   });
-  ctx.rootMenu.openElement(anchor, box);
+  ctx.rootMenu.openElement(anchor, box, null, opener);
   input.focus();
 }
 

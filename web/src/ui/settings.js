@@ -2,10 +2,42 @@
 // imagery with the user's key, 高德 in GCJ-02, a custom URL template, or
 // none) and the rule profile (built-in or from a file).
 import { el, fill } from '../dom.js';
-import { t } from '../i18n.js';
+import { addStrings, t } from '../i18n.js';
 import { dialog } from './dialog.js';
 import { pickFiles, readFiles } from '../io.js';
 import { openRules } from '../panel/findings.js';
+
+addStrings({
+  plan_title: ['方案标题', 'Plan title'],
+  hints: ['操作提示', 'Hints'],
+  hints_show: ['在地图上方显示各工具的操作提示', 'Show each tool’s hint over the map'],
+  plan_title_hint: ['显示在工具栏、演示视图和一社区一方案上，随方案文件保存。留空则用：{fallback}', 'Shown in the toolbar, the presentation view and on the printed sheets, and saved in the plan file. Left empty: {fallback}'],
+});
+
+/** The plan's title field (its own title; the default as placeholder), or null when it cannot be set. */
+function titleField(ctx) {
+  if (!ctx.state.loaded || !ctx.options.editable) return null;
+  const fallback = ctx.planTitle(false) || t('app_title');
+  const input = el('input', { type: 'text', value: ctx.planInfo?.title ?? '', placeholder: fallback, maxlength: 100, testid: 'plan-title-input', autocomplete: 'off' });
+  const field = el('label', { class: 'shequ-field' }, el('span', { class: 'shequ-field-label', text: t('plan_title') }), input,
+    el('span', { class: 'shequ-muted shequ-small', text: t('plan_title_hint', { fallback }) }));
+  return { input, field, apply: () => ctx.setPlanTitle(input.value) };
+}
+
+/** The plan's title alone (a click on it in the toolbar). */
+export function openPlanTitle(ctx) {
+  const f = titleField(ctx);
+  if (!f) return Promise.resolve();
+  // Enter saves.
+  const body = el('form', { class: 'shequ-form', testid: 'plan-title-form', onsubmit: (e) => {
+    e.preventDefault();
+    e.target.closest('dialog')?.querySelector('[data-testid="plan-title-save"]')?.click();
+  } }, f.field);
+  return dialog(ctx.root, {
+    title: t('plan_title'), body, testid: 'plan-title-dialog',
+    buttons: [{ text: t('cancel'), value: 'cancel' }, { text: t('save'), value: 'ok', primary: true, testid: 'plan-title-save' }],
+  }).then((v) => { if (v === 'ok') f.apply(); });
+}
 
 export function openSettings(ctx) {
   const radio = (name, value, label, checked, testid) => el('label', { class: 'shequ-check' },
@@ -36,6 +68,9 @@ export function openSettings(ctx) {
   const rules = el('button', { type: 'button', class: 'shequ-btn', text: t('rules') + '…', testid: 'open-rules-settings', disabled: !ctx.state.loaded,
     onclick: () => openRules(ctx) });
   const lang = ctx.lang;
+  const title = titleField(ctx);
+  const hintsOn = ctx.toolbar.closedHints().size === 0;
+  const hints = el('input', { type: 'checkbox', checked: hintsOn, testid: 'settings-hints' });
   const body = el('form', { class: 'shequ-settings', testid: 'settings-form' },
     el('fieldset', null, el('legend', { text: t('language') }),
       radio('lang', 'zh', '中文', lang === 'zh', 'lang-zh'), radio('lang', 'en', 'English', lang === 'en', 'lang-en')),
@@ -53,7 +88,9 @@ export function openSettings(ctx) {
       el('label', { class: 'shequ-check shequ-indent' }, gcj, el('span', { text: t('tile_gcj02') })),
       radio('basemap', 'none', t('basemap_none'), bm === 'none', 'basemap-none'),
       el('p', { class: 'shequ-muted', text: t('basemap_csp_note') }), problem),
-    el('fieldset', null, el('legend', { text: t('profile') }), el('div', { class: 'shequ-field-row' }, profileSel, fromFile, rules)));
+    el('fieldset', null, el('legend', { text: t('hints') }), el('label', { class: 'shequ-check' }, hints, el('span', { text: t('hints_show') }))),
+    el('fieldset', null, el('legend', { text: t('profile') }), el('div', { class: 'shequ-field-row' }, profileSel, fromFile, rules)),
+    title ? el('fieldset', null, el('legend', { text: t('plan_title') }), title.field) : null);
   return dialog(ctx.root, {
     title: t('settings'), body, testid: 'settings-dialog',
     buttons: [{ text: t('cancel'), value: 'cancel' }, { text: t('apply'), value: 'ok', primary: true, testid: 'settings-apply' }],
@@ -71,6 +108,8 @@ export function openSettings(ctx) {
     const form = new FormData(body);
     const b = form.get('basemap');
     const basemap = b === 'custom' ? { ...custom0, url: url.value.trim(), attribution: attribution.value.trim(), gcj02: gcj.checked } : b;
+    title?.apply();
+    if (hints.checked !== hintsOn) ctx.toolbar.setHints(hints.checked);
     ctx.setBasemap(basemap, key.value.trim());
     if (profileSel.value === '__custom' && custom) ctx.setProfile('__custom', custom);
     else if (profileSel.value && profileSel.value !== ctx.profileName) ctx.setProfile(profileSel.value);

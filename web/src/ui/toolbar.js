@@ -7,12 +7,19 @@ import { TOOLS } from '../edit/editor.js';
 let searchModule = null; // the Find popover's code (./search.js), loaded on first use
 
 const LAYER_TOGGLES = ['community', 'labels', 'compound', 'grid', 'barrier', 'service_center', 'street'];
+// The tools whose hint over the map was closed (each is shown until closed; Settings brings them back).
+const HINTS_KEY = 'shequ.hintsClosed';
 
 export class Toolbar {
   constructor(ctx, parent) {
     this._ctx = ctx;
     this.el = el('header', { class: 'shequ-toolbar', testid: 'toolbar' });
-    this.hint = el('div', { class: 'shequ-hint', testid: 'hint', 'aria-live': 'polite' });
+    this._hintText = el('span', { 'aria-live': 'polite' });
+    this._hintClose = el('button', { type: 'button', class: 'shequ-hint-close', testid: 'hint-close', text: '×', onclick: () => {
+      this._closeHints([...this.closedHints(), ctx.mode]);
+      ctx.mapEl.focus({ preventScroll: true }); // the button is gone: focus on the map it uncovered
+    } });
+    this.hint = el('div', { class: 'shequ-hint', testid: 'hint', hidden: true }, this._hintText, this._hintClose);
     parent.append(this.el);
     // The toolbar keeps to one row in whatever width the host gives it.
     // (A resize, new text such as the save state, a late font: fit again on
@@ -35,10 +42,9 @@ export class Toolbar {
       const first = bar.firstElementChild, last = bar.lastElementChild;
       return !!first && last.offsetTop >= first.offsetTop + first.offsetHeight;
     };
-    bar.classList.remove('shequ-tb-compact', 'shequ-tb-icons', 'shequ-tb-tight');
-    if (wraps()) bar.classList.add('shequ-tb-compact');
-    if (wraps()) bar.classList.add('shequ-tb-icons');
-    if (wraps()) bar.classList.add('shequ-tb-tight');
+    const levels = ['shequ-tb-compact', 'shequ-tb-icons', 'shequ-tb-tight', 'shequ-tb-narrow'];
+    bar.classList.remove(...levels);
+    for (const c of levels) if (wraps()) bar.classList.add(c);
     bar.dataset.fitWidth = bar.clientWidth;
   }
 
@@ -65,7 +71,7 @@ export class Toolbar {
     const saved = ctx.saveState === 'saved' ? t('saved') : ctx.saveState === 'saving' ? t('saving') : '';
     fill(this.el,
       el('div', { class: 'shequ-brand' }, icon(ICONS.logo, 26), el('div', { class: 'shequ-brand-text' },
-        el('strong', { text: ctx.options.title || t('app_title') }), el('span', { class: 'shequ-plan-name', testid: 'plan-name', text: ctx.fileName ?? t('app_sub') }))),
+        this._title(), el('span', { class: 'shequ-plan-name', testid: 'plan-name', text: ctx.fileName ?? t('app_sub') }))),
       el('div', { class: 'shequ-tb-group' }, this._btn('file', 'file', (e) => this._fileMenu(e.currentTarget), { testid: 'file-menu' })),
       editable ? el('div', { class: 'shequ-tb-group' }, this._undo, this._redo) : null,
       editable ? tools : null,
@@ -79,14 +85,43 @@ export class Toolbar {
       this._btn('search', 'search', (e) => this.openSearch(e.currentTarget), { testid: 'search-button', title: t('search_title'), disabled: !ctx.state.loaded }),
       this._btn('layers', 'layers', (e) => this._layersMenu(e.currentTarget), { testid: 'layers-menu' }),
       this._btn('settings', 'settings', () => ctx.openSettings(), { testid: 'settings' }),
-      el('button', { class: 'shequ-tb-btn shequ-lang', testid: 'lang-switch', title: t('language_switch_title'), text: t('language_switch'), lang: ctx.lang === 'zh' ? 'en' : 'zh', onclick: () => ctx.setLanguage(ctx.lang === 'zh' ? 'en' : 'zh') }),
+      el('button', { class: 'shequ-tb-btn shequ-lang', testid: 'lang-switch', title: t('language_switch_title'), lang: ctx.lang === 'zh' ? 'en' : 'zh', onclick: () => ctx.setLanguage(ctx.lang === 'zh' ? 'en' : 'zh') },
+        el('span', { class: 'shequ-lang-long', text: t('language_switch') }), el('span', { class: 'shequ-lang-short', text: t('language_switch_short') })),
     );
     // Fetched once a plan is shown, so that "/" and typing at once lose no key.
     if (ctx.state.loaded) searchModule ??= import('./search.js');
     this.updateHistory();
     this.fit();
-    this.hint.textContent = ctx.state.loaded && editable ? t('tool_' + ctx.mode + '_hint') : '';
+    const hint = ctx.state.loaded && editable && !this.closedHints().has(ctx.mode) ? t('tool_' + ctx.mode + '_hint') : '';
+    this._hintText.textContent = hint;
+    this.hint.hidden = !hint;
+    this._hintClose.title = t('hint_close');
+    this._hintClose.setAttribute('aria-label', t('hint_close'));
     if (focused) this.el.querySelector(`[data-testid="${focused}"]`)?.focus();
+  }
+
+  /** The plan's title (ctx.planTitle()), over its file name; a click sets it (ui/settings.js). */
+  _title() {
+    const ctx = this._ctx;
+    const title = ctx.state.loaded ? ctx.planTitle() : '';
+    const text = title && title !== ctx.fileName ? title : ctx.options.title || t('app_title');
+    if (!ctx.state.loaded || !ctx.options.editable) return el('strong', { class: 'shequ-plan-title', testid: 'plan-title', text });
+    return el('button', { type: 'button', class: 'shequ-plan-title', testid: 'plan-title', text, title: t('plan_title_edit'), onclick: () => ctx.openPlanTitle() });
+  }
+
+  /** The tools whose hint was closed. */
+  closedHints() {
+    try { return new Set(JSON.parse(localStorage.getItem(HINTS_KEY)) ?? []); } catch { return new Set(); }
+  }
+
+  /** Every tool's hint shown again (on) or closed. */
+  setHints(on) {
+    this._closeHints(on ? [] : TOOLS);
+  }
+
+  _closeHints(tools) {
+    try { localStorage.setItem(HINTS_KEY, JSON.stringify(tools)); } catch { /* storage off */ }
+    this.render();
   }
 
   updateHistory() {
@@ -136,7 +171,7 @@ export class Toolbar {
     const ctx = this._ctx;
     if (!ctx.state.loaded || !button) return;
     const { openSearch } = await (searchModule ??= import('./search.js'));
-    openSearch(ctx, this._anchor(button));
+    openSearch(ctx, this._anchor(button), button);
   }
 
   _layersMenu(button) {
