@@ -264,7 +264,7 @@ describe('the planner', () => {
     try {
       for (const lang of ['zh', 'en']) {
         const seen = new Set();
-        for (const width of [1920, 1400, 1200, 1024]) {
+        for (const width of [1920, 1400, 1200, 1024, 820]) { // 820: a tablet
           await page.setViewportSize({ width, height: size.height });
           const r = await oneRow();
           assert.equal(r.wraps, false, `${lang} at ${width} px: one row`);

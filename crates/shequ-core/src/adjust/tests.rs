@@ -507,7 +507,7 @@ fn repair_moves_within_ten_percent_of_the_optimum_on_small_instances() {
 /// ids they have in the full proposal.
 #[test]
 fn any_change_of_the_demos_repair_can_be_rejected_alone() {
-    let text = include_bytes!("../../../../web/public/demo.geojson");
+    let text = include_bytes!("../../../../tests/data/demo.geojson");
     let plan = crate::load::load_plan("demo.geojson", text, &Default::default())
         .unwrap()
         .plan;
